@@ -1,0 +1,35 @@
+# The two commands: `make run` (install, migrate, demo data, serve) and `make test` (install, test).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint messages bench-dosimetry bench-scheduling
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/cryoclinic
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install
+	cd src/cryoclinic && ../../$(BIN)/python ../../manage.py makemessages -l ru --no-location && ../../$(BIN)/python ../../manage.py compilemessages -l ru

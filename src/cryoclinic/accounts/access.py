@@ -1,0 +1,57 @@
+"""Every view declares who may use it. A test walks the URL map and fails on an undeclared view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+
+from .roles import ROLES, roles_of
+
+View = Callable[..., HttpResponseBase]
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    public: bool
+    roles: frozenset[str]
+
+    def allows(self, request: HttpRequest) -> bool:
+        return self.public or bool(roles_of(request.user) & self.roles)
+
+
+def public(view: View) -> View:
+    """Anyone, signed in or not."""
+    view.access_rule = AccessRule(public=True, roles=frozenset())  # type: ignore[attr-defined]
+    return view
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    """Signed-in users holding one of `roles`; others are sent to log in (anonymous) or refused (403)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"unknown roles {sorted(unknown)}; known: {ROLES}")
+    rule = AccessRule(public=False, roles=frozenset(roles))
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule.allows(request):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = rule  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def access_rule_of(view: Any) -> AccessRule | None:
+    return getattr(view, "access_rule", None)

@@ -1,0 +1,36 @@
+"""The JSON API. Closed by default (session auth); public operations say `auth=None` explicitly."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from . import procedures
+
+api = NinjaAPI(
+    title="cryoclinic API",
+    version="1",
+    description=(
+        "Knowledge base, screening, scheduling and directory of a liquid-nitrogen cryotherapy "
+        "clinic. Every medical item carries its source."
+    ),
+    auth=django_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with each problem naming its field."""
+    errors = [
+        {
+            "field": ".".join(str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")),
+            "message": err.get("msg", "invalid"),
+        }
+        for err in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+api.add_router("/procedures", procedures.router)

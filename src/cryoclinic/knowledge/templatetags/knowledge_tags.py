@@ -1,0 +1,32 @@
+from django import template
+from django.utils.translation import get_language
+
+from cryoclinic.knowledge import services
+from cryoclinic.knowledge.schema import Text
+
+register = template.Library()
+
+
+@register.filter
+def tr(text: Text | None) -> str:
+    """The text in the page's language."""
+    if text is None:
+        return ""
+    return text.get(get_language() or "ru")
+
+
+@register.filter
+def source_label(ref: str) -> str:
+    return services.sources().label(ref, get_language() or "ru")
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    ru = get_language() == "ru"
+    labels = {
+        "absolute": ("абсолютное", "absolute"),
+        "temporary": ("временное", "temporary"),
+        "caution": ("с осторожностью", "caution"),
+    }
+    pair = labels.get(kind, (kind, kind))
+    return pair[0] if ru else pair[1]

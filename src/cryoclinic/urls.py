@@ -1,0 +1,35 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from cryoclinic import views
+from cryoclinic.accounts.access import public
+from cryoclinic.api.api import api
+from cryoclinic.clients import views as client_views
+from cryoclinic.knowledge import views as knowledge_views
+
+admin.site.site_header = "cryoclinic administration"
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", views.health, name="health"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("procedures/", knowledge_views.procedure_list, name="procedure-list"),
+    path("procedures/<slug:slug>/", knowledge_views.procedure_detail, name="procedure-detail"),
+    path(
+        "accounts/login/",
+        public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/after-login/", views.after_login, name="after-login"),
+    path("account/", client_views.my_record, name="my-record"),
+    path("staff/", views.staff_dashboard, name="staff-dashboard"),
+    path("staff/clients/", client_views.client_list, name="staff-client-list"),
+    path("staff/clients/<int:pk>/", client_views.client_detail, name="staff-client-detail"),
+)

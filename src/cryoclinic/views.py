@@ -1,0 +1,33 @@
+"""Site-wide pages: home, the after-login switchboard, the staff dashboard, health."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from cryoclinic.accounts.access import public, roles_required
+from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, STAFF_ROLES, roles_of
+from cryoclinic.knowledge import services as knowledge
+
+
+@public
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"procedures": knowledge.list_procedures()})
+
+
+@public
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@roles_required(*STAFF_ROLES, CLIENT)
+def after_login(request: HttpRequest) -> HttpResponse:
+    if roles_of(request.user) & set(STAFF_ROLES):
+        return redirect("staff-dashboard")
+    return redirect("my-record")
+
+
+@roles_required(ADMIN, PRACTITIONER, RECEPTION)
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/dashboard.html", {"procedures": knowledge.list_procedures()})

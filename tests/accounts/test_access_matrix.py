@@ -1,0 +1,110 @@
+"""Every page and endpoint declares who may use it, and each role reaches exactly what it should."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import translation
+
+from cryoclinic.accounts.access import access_rule_of
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {"anonymous", "admin", "practitioner", "reception", "client"}
+STAFF = {"admin", "practitioner", "reception"}
+
+# URL -> who gets a 200 (others: anonymous is sent to log in, signed-in users get 403).
+MATRIX: dict[str, set[str]] = {
+    "/ru/": EVERYONE,
+    "/en/": EVERYONE,
+    "/en/procedures/": EVERYONE,
+    "/en/procedures/facial-cryomassage/": EVERYONE,
+    "/healthz": EVERYONE,
+    "/api/procedures": EVERYONE,
+    "/api/procedures/cryodestruction": EVERYONE,
+    "/api/docs": EVERYONE,
+    "/api/openapi.json": EVERYONE,
+    "/en/staff/": STAFF,
+    "/en/staff/clients/": STAFF,
+    "/en/staff/clients/{client}/": STAFF,
+    "/en/account/": {"client"},
+    "/admin/": {"admin"},
+    "/admin/knowledge/clinicknowledgeitem/": {"admin"},
+    "/admin/accounts/auditevent/": {"admin"},
+}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def test_every_site_view_declares_an_access_rule():
+    """Views outside the admin and the API (which have their own gates) carry @public or @roles_required."""
+    undeclared = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(("admin/", "api/")):
+            continue
+        if access_rule_of(pattern.callback) is None:
+            undeclared.append(route)
+    assert undeclared == []
+
+
+def test_every_api_operation_declares_its_auth():
+    from ninja.constants import NOT_SET
+
+    from cryoclinic.api.api import api
+
+    assert api.auth not in (None, NOT_SET), "the API must be closed by default"
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                assert operation.auth_param is not NOT_SET or operation.auth_callbacks, (path, operation)
+
+
+@pytest.mark.parametrize("url", sorted(MATRIX))
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_role_reaches_exactly_what_it_should(client, users, demo, url, who):
+    from cryoclinic.clients.models import Client
+
+    if who != "anonymous":
+        client.force_login(users[who])
+    target = url.replace("{client}", str(Client.objects.first().pk))
+    response = client.get(target)
+    if who in MATRIX[url]:
+        assert response.status_code == 200, (who, target, response.status_code)
+    elif who == "anonymous":
+        assert response.status_code == 302 and "login" in response["Location"], (target, response.status_code)
+    elif url.startswith("/admin/"):
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    else:
+        assert response.status_code == 403, (who, target, response.status_code)
+
+
+def test_matrix_covers_every_site_route():
+    """A new page must be added to the matrix above, and so be tested for every role."""
+    with translation.override("en"):
+        covered = {resolve(url.replace("{client}", "1")).route for url in MATRIX if not url.startswith("/ru/")}
+        routes = {
+            route for route, _pattern in _walk(get_resolver().url_patterns)
+            if not route.startswith(("admin/", "api/")) and "accounts/" not in route
+        }
+    assert routes - covered == set()
+
+
+def test_login_and_after_login_rules(client, users):
+    assert client.get("/en/accounts/login/").status_code == 200
+    assert "login" in client.get("/en/accounts/after-login/")["Location"]
+    client.force_login(users["reception"])
+    assert client.get("/en/accounts/after-login/")["Location"].endswith("/en/staff/")
+    client.force_login(users["client"])
+    assert client.get("/en/accounts/after-login/")["Location"].endswith("/en/account/")
+
+
+def test_logout_requires_post(client, users):
+    client.force_login(users["client"])
+    assert client.get("/en/accounts/logout/").status_code == 405
+    assert client.post("/en/accounts/logout/").status_code == 302

@@ -1,0 +1,45 @@
+"""Shared fixtures: a user for each role, and the demo clinic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from cryoclinic.accounts.roles import ROLES
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    def make(role: str | None, username: str | None = None, password: str = "s3cret-pass-2026") -> User:
+        user = User.objects.create_user(username=username or f"user-{role or 'none'}", password=password)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+        if role == "admin":
+            user.is_staff = True
+            user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user) -> dict[str, User]:
+    return {role: make_user(role) for role in ROLES}
+
+
+@pytest.fixture
+def demo(db) -> dict[str, int]:
+    from cryoclinic.demo import load_demo
+
+    return load_demo()

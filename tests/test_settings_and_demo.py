@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    inherited = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    full_env = inherited | env
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_deploy_checks_are_clean_with_debug_off(tmp_path):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0",
+                     SECRET_KEY="k" * 20 + "Zq8!xP0v#L2m@R7t$W4y%N6b^C3d&F9g", ALLOWED_HOSTS="clinic.example.com",
+                     CRYOCLINIC_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_off_without_secret_key_is_refused(tmp_path):
+    result = _manage("check", DEBUG="0", SECRET_KEY="", CRYOCLINIC_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_bad_debug_value_is_named(tmp_path):
+    result = _manage("check", DEBUG="maybe", CRYOCLINIC_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0 and "DEBUG must be 1 or 0" in result.stderr
+
+
+def test_first_run_creates_and_migrates_sqlite_under_var_and_loads_demo(tmp_path):
+    assert _manage("migrate", "--noinput", CRYOCLINIC_VAR_DIR=str(tmp_path)).returncode == 0
+    first = _manage("load_demo", CRYOCLINIC_VAR_DIR=str(tmp_path))
+    second = _manage("load_demo", CRYOCLINIC_VAR_DIR=str(tmp_path))
+    assert (tmp_path / "cryoclinic.sqlite3").exists()
+    expected = "1 clinic(s), 3 practitioners, 2 rooms, 20 clients"
+    assert expected in first.stdout and expected in second.stdout
+
+
+def test_demo_refuses_with_debug_off(tmp_path):
+    _manage("migrate", "--noinput", CRYOCLINIC_VAR_DIR=str(tmp_path))
+    result = _manage("load_demo", DEBUG="0", SECRET_KEY="x" * 50, CRYOCLINIC_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0 and "Refusing" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_clinic_contents(demo):
+    from cryoclinic.clients.models import Client
+    from cryoclinic.scheduling.models import Clinic
+
+    clinic = Clinic.objects.get()
+    assert clinic.opening_hours.count() == 6
+    assert clinic.rooms.count() == 2 and clinic.practitioners.count() == 3
+    assert Client.objects.count() == 20
+    assert all(c.phone.startswith("+79") and len(c.phone) == 12 for c in Client.objects.all())
