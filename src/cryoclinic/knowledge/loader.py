@@ -31,13 +31,16 @@ class Sources:
     seed_sections: dict[str, Text]
     publications: dict[str, dict[str, str]]
 
-    def label(self, ref: str, language: str = "en") -> str:
-        """A human-readable citation for a source reference, in `language`."""
+    def label(self, ref: str, language: str = "en", *, short: bool = False) -> str:
+        """A human-readable citation for a source reference, in `language`; `short` names the article briefly."""
         if ref.startswith("seed#"):
             section = self.seed_sections.get(ref.removeprefix("seed#"))
             name = section.get(language) if section else ref
-            word = "раздел" if language.startswith("ru") else "section"
-            return f"{self.seed_title.get(language)}, {word} “{name}”"
+            if language.startswith("ru"):
+                title = "статья-источник" if short else self.seed_title.ru
+                return f"{title}, раздел «{name}»"
+            title = "the source article" if short else self.seed_title.en
+            return f"{title}, section “{name}”"
         if ref.startswith("pub:"):
             return self.publications[ref.removeprefix("pub:")]["citation"]
         prefix = "правило клиники" if language.startswith("ru") else "the clinic's own rule"

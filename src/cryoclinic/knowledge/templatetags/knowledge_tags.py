@@ -17,7 +17,12 @@ def tr(text: Text | None) -> str:
 
 @register.filter
 def source_label(ref: str) -> str:
-    return services.sources().label(ref, get_language() or "ru")
+    return services.sources().label(ref, get_language() or "ru", short=True)
+
+
+@register.simple_tag
+def seed_title() -> str:
+    return services.sources().seed_title.get(get_language() or "ru")
 
 
 @register.filter
