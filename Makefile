@@ -27,7 +27,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy src/cryoclinic
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
