@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cryoclinic.knowledge",
     "cryoclinic.clients",
     "cryoclinic.scheduling",
+    "cryoclinic.screening",
     "cryoclinic.api",
 ]
 

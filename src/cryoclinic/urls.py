@@ -1,7 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from cryoclinic import views
 from cryoclinic.accounts.access import public
@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("procedures/", knowledge_views.procedure_list, name="procedure-list"),
     path("procedures/<slug:slug>/", knowledge_views.procedure_detail, name="procedure-detail"),
+    path("", include("cryoclinic.screening.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

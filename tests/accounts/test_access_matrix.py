@@ -19,6 +19,7 @@ MATRIX: dict[str, set[str]] = {
     "/en/": EVERYONE,
     "/en/procedures/": EVERYONE,
     "/en/procedures/facial-cryomassage/": EVERYONE,
+    "/en/procedures/facial-cryomassage/self-check/": EVERYONE,
     "/healthz": EVERYONE,
     "/api/procedures": EVERYONE,
     "/api/procedures/cryodestruction": EVERYONE,

@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from cryoclinic.screening import api as screening
+
 from . import procedures
 
 api = NinjaAPI(
@@ -20,17 +22,21 @@ api = NinjaAPI(
 )
 
 
+def _field_of(loc: tuple[object, ...]) -> str:
+    """The field as the client sent it: ninja's location minus "body" and the body parameter's own name."""
+    if loc[:1] == ("body",):
+        loc = loc[2:]
+    return ".".join(str(part) for part in loc if part not in ("query", "path"))
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """422 with each problem naming its field."""
     errors = [
-        {
-            "field": ".".join(str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")),
-            "message": err.get("msg", "invalid"),
-        }
-        for err in exc.errors
+        {"field": _field_of(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")} for err in exc.errors
     ]
     return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
 
 
 api.add_router("/procedures", procedures.router)
+api.add_router("/screening", screening.router)
