@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cryoclinic.clients",
     "cryoclinic.scheduling",
     "cryoclinic.screening",
+    "cryoclinic.notifications",
     "cryoclinic.api",
 ]
 
@@ -162,6 +163,10 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cryoclinic@localhost")
+# SMS: "cryoclinic.notifications.sms.SmsRuBackend" with SMS_RU_API_ID, or your own class with send().
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "cryoclinic.notifications.sms.NotConfigured")
+SMS_RU_API_ID = os.environ.get("SMS_RU_API_ID", "")
+SMS_RU_URL = os.environ.get("SMS_RU_URL", "https://sms.ru/sms/send")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -32,6 +32,7 @@ MATRIX: dict[str, set[str]] = {
     "/admin/": {"admin"},
     "/admin/knowledge/clinicknowledgeitem/": {"admin"},
     "/admin/accounts/auditevent/": {"admin"},
+    "/admin/notifications/outboxmessage/": {"admin"},
 }
 
 

@@ -25,7 +25,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "scheduling.add_practitioner", "scheduling.change_practitioner",
         "scheduling.view_openinghours", "scheduling.add_openinghours",
         "scheduling.change_openinghours", "scheduling.delete_openinghours",
-        "accounts.view_auditevent",
+        "accounts.view_auditevent", "notifications.view_outboxmessage",
     ),
     PRACTITIONER: ("clients.view_client", "clients.change_client"),
     RECEPTION: ("clients.view_client", "clients.add_client", "clients.change_client"),
