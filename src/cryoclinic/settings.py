@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cryoclinic.scheduling",
     "cryoclinic.screening",
     "cryoclinic.notifications",
+    "cryoclinic.nitrogen",
     "cryoclinic.api",
 ]
 

@@ -33,6 +33,8 @@ MATRIX: dict[str, set[str]] = {
     "/admin/knowledge/clinicknowledgeitem/": {"admin"},
     "/admin/accounts/auditevent/": {"admin"},
     "/admin/notifications/outboxmessage/": {"admin"},
+    "/admin/nitrogen/dewar/": {"admin"},
+    "/admin/nitrogen/consumptionrate/": {"admin"},
 }
 
 
