@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cryoclinic.screening",
     "cryoclinic.notifications",
     "cryoclinic.nitrogen",
+    "cryoclinic.ops",
     "cryoclinic.api",
 ]
 
