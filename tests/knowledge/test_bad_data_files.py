@@ -95,3 +95,18 @@ def test_slug_must_match_file_name(data_dir):
     with pytest.raises(KnowledgeDataError) as err:
         load_knowledge(data_dir)
     assert err.value.field == "slug"
+
+
+def test_consent_citing_an_unknown_publication_is_refused(data_dir):
+    _edit(data_dir, "cryodestruction.yaml", lambda d: d["consent"].update(sources=["pub:no-such-law"]))
+    with pytest.raises(KnowledgeDataError) as err:
+        load_knowledge(data_dir)
+    assert err.value.file == "cryodestruction.yaml"
+    assert "no-such-law" in str(err.value)
+
+
+def test_every_procedure_states_whether_consent_is_needed_with_a_citation():
+    for procedure in load_knowledge().procedures.values():
+        assert procedure.consent.required is True
+        assert all(ref.startswith("pub:") for ref in procedure.consent.sources)
+    assert "pub:fz-323-art20" in load_knowledge().procedures["cryodestruction"].consent.sources

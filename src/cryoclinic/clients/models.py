@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +36,95 @@ class Client(models.Model):
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
+
+
+class ImmutableRecord(models.Model):
+    """A record of something that happened: written once, never changed or deleted (a correction is a new row)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableRecordError(f"{self._meta.verbose_name} #{self.pk} is a record and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableRecordError(f"{self._meta.verbose_name} #{self.pk} is a record and cannot be deleted.")
+
+
+class ImmutableRecordError(Exception):
+    pass
+
+
+DECISION_CHOICES = [
+    ("eligible", _("eligible")), ("caution", _("caution")),
+    ("postpone", _("postpone")), ("contraindicated", _("contraindicated")),
+]
+
+
+class IntakeRecord(ImmutableRecord):
+    """One intake questionnaire as answered, with the knowledge-base version and the decision it gave then."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="intakes")
+    procedure = models.SlugField(_("procedure"))
+    knowledge_version = models.CharField(max_length=20)
+    answers = models.JSONField(help_text=_("contraindication code -> true (has it) / false"))
+    preparation_confirmed = models.JSONField(default=list, help_text=_("codes of the preparation items confirmed"))
+    last_course_end = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=DECISION_CHOICES)
+    reasons = models.JSONField(default=list)
+    missing_prerequisites = models.JSONField(default=list)
+    next_eligible_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["eligible", "caution", "postpone", "contraindicated"]),
+                name="intake_decision_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.procedure} · {self.recorded_at:%Y-%m-%d} · {self.decision}"
+
+
+class PrerequisiteRecord(ImmutableRecord):
+    """A prerequisite of the knowledge base (a consultation, a test) done, with when and who recorded it."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="prerequisites")
+    procedure = models.SlugField(_("procedure"))
+    code = models.CharField(_("prerequisite"), max_length=64)
+    done_on = models.DateField(_("done on"))
+    note = models.CharField(_("note or document reference"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.code} · {self.done_on}"
+
+
+class ConsentRecord(ImmutableRecord):
+    """Signed informed consent to a procedure, under the knowledge-base version the document was made from."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    procedure = models.SlugField(_("procedure"))
+    knowledge_version = models.CharField(max_length=20)
+    language = models.CharField(
+        _("language of the document"), max_length=8, choices=[("ru", "Русский"), ("en", "English")]
+    )
+    signed_on = models.DateField(_("signed on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.procedure} · {self.signed_on}"

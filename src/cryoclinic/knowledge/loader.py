@@ -119,6 +119,9 @@ def _walk_sources(node: Any, path: tuple[int | str, ...] = ()):
         for key, value in node.items():
             if key == "source" and isinstance(value, str):
                 yield path + (key,), value
+            elif key == "sources" and isinstance(value, list):
+                for index, ref in enumerate(value):
+                    yield path + (key, index), ref
             else:
                 yield from _walk_sources(value, path + (key,))
     elif isinstance(node, list):

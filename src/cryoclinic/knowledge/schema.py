@@ -97,6 +97,14 @@ class Preparation(Strict):
     prerequisites: list[Prerequisite]
 
 
+class ConsentRule(Strict):
+    """Whether signed informed consent is needed before the procedure, and the law or rule that says so."""
+
+    required: bool
+    text: Text
+    sources: Annotated[list[SourceRef], Field(min_length=1)]
+
+
 class ProcedureData(Strict):
     """One procedure's knowledge: every item with its source."""
 
@@ -121,6 +129,7 @@ class ProcedureData(Strict):
     advantages: list[Item]
     disadvantages: list[Item]
     expert_notes: list[ExpertNote]
+    consent: ConsentRule
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
