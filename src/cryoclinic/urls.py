@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/after-login/", views.after_login, name="after-login"),
     path("account/", client_views.my_record, name="my-record"),
+    path("account/edit/", client_views.my_record_edit, name="my-record-edit"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/clients/", client_views.client_list, name="staff-client-list"),
     path("staff/clients/<int:pk>/", client_views.client_detail, name="staff-client-detail"),

@@ -29,6 +29,11 @@ MATRIX: dict[str, set[str]] = {
     "/en/staff/clients/": STAFF,
     "/en/staff/clients/{client}/": STAFF,
     "/en/account/": {"client"},
+    "/en/account/edit/": {"client"},
+    "/en/account/procedures/facial-cryomassage/consent-ru.pdf": {"client"},
+    "/en/staff/clients/{client}/procedures/cryodestruction/": STAFF,
+    "/en/staff/clients/{client}/procedures/cryodestruction/intake/": {"admin", "practitioner"},
+    "/en/staff/clients/{client}/procedures/cryodestruction/aftercare-en.pdf": STAFF,
     "/admin/": {"admin"},
     "/admin/knowledge/clinicknowledgeitem/": {"admin"},
     "/admin/accounts/auditevent/": {"admin"},
@@ -74,9 +79,11 @@ def test_every_api_operation_declares_its_auth():
 def test_role_reaches_exactly_what_it_should(client, users, demo, url, who):
     from cryoclinic.clients.models import Client
 
+    record = Client.objects.first()
+    Client.objects.filter(pk=record.pk).update(user=users["client"])  # the client role sees this record as its own
     if who != "anonymous":
         client.force_login(users[who])
-    target = url.replace("{client}", str(Client.objects.first().pk))
+    target = url.replace("{client}", str(record.pk))
     response = client.get(target)
     if who in MATRIX[url]:
         assert response.status_code == 200, (who, target, response.status_code)

@@ -128,3 +128,10 @@ class ConsentRecord(ImmutableRecord):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.procedure} · {self.signed_on}"
+
+
+def client_of(user: Any) -> Client | None:
+    """The client record linked to a signed-in user, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Client.objects.filter(user_id=user.pk).first()

@@ -8,11 +8,14 @@ register = template.Library()
 
 
 @register.filter
-def tr(text: Text | None) -> str:
-    """The text in the page's language."""
+def tr(text: Text | dict[str, str] | None) -> str:
+    """The text in the page's language; also for texts stored as {"en", "ru"} in records."""
     if text is None:
         return ""
-    return text.get(get_language() or "ru")
+    language = get_language() or "ru"
+    if isinstance(text, dict):
+        return text.get("ru" if language.startswith("ru") else "en", "")
+    return text.get(language)
 
 
 @register.filter
