@@ -59,3 +59,17 @@ def test_demo_clinic_contents(demo):
     assert clinic.rooms.count() == 2 and clinic.practitioners.count() == 3
     assert Client.objects.count() == 20
     assert all(c.phone.startswith("+79") and len(c.phone) == 12 for c in Client.objects.all())
+
+
+def test_demo_clients_are_screened_for_cryomassage_and_most_may_be_booked(demo):
+    from django.utils import timezone
+
+    from cryoclinic.clients.models import Client, IntakeRecord
+    from cryoclinic.demo import load_demo
+    from cryoclinic.screening.services import may_book
+
+    checks = [may_book(c, "facial-cryomassage", timezone.localdate()) for c in Client.objects.order_by("id")]
+    assert sum(check.allowed for check in checks) == 18  # the rosacea client is bookable with caution
+    assert {check.decision for check in checks} == {"eligible", "caution", "postpone", "contraindicated"}
+    load_demo()
+    assert IntakeRecord.objects.count() == 20  # loading twice adds nothing

@@ -9,11 +9,13 @@ import datetime as dt
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION
 from cryoclinic.clients.models import Client
 from cryoclinic.clients.phones import normalize_phone
 from cryoclinic.scheduling.models import Clinic, OpeningHours, Practitioner, Room
+from cryoclinic.screening.demo import load_demo_screening
 
 DEMO_PASSWORD = "cryo-demo-2026"
 ALL_PROCEDURES = ["facial-cryomassage", "cryodestruction", "scalp-darsonvalization"]
@@ -82,6 +84,8 @@ def load_demo() -> dict[str, int]:
     if first.user_id is None:
         first.user = _user("demo-client", CLIENT, "Мария")
         first.save(update_fields=["user"])
+    demo_clients = [Client.objects.get(full_name=name) for name in CLIENT_NAMES]
+    load_demo_screening(demo_clients, timezone.localdate())
     return {
         "clinics": Clinic.objects.count(),
         "practitioners": Practitioner.objects.filter(clinic=clinic).count(),

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from cryoclinic.accounts.models import AuditEvent
-from cryoclinic.clients.models import Client
+from cryoclinic.clients.models import Client, IntakeRecord
 from cryoclinic.scheduling.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +23,7 @@ def _snapshot() -> dict[str, object]:
         "users": sorted(User.objects.values_list("id", "username", "password")),
         "groups": sorted((u.username, tuple(u.groups.values_list("name", flat=True))) for u in User.objects.all()),
         "audit": AuditEvent.objects.count(),
+        "intakes": sorted(IntakeRecord.objects.values_list("id", "client_id", "decision", "answers")),
     }
 
 
@@ -31,7 +32,8 @@ def test_restore_brings_back_exactly_what_the_backup_held(demo, tmp_path):
     before = _snapshot()
     call_command("backup", str(path))
 
-    Client.objects.filter(id__in=list(Client.objects.values_list("id", flat=True)[:5])).delete()
+    Client.objects.filter(id__in=list(Client.objects.values_list("id", flat=True)[:5])).update(full_name="Changed")
+    Room.objects.all().delete()
     Client.objects.create(full_name="Written after the backup", phone="+79990000000")
     User.objects.get(username="demo-client").groups.clear()
     assert _snapshot() != before
