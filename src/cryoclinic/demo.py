@@ -14,6 +14,7 @@ from django.utils import timezone
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION
 from cryoclinic.clients.models import Client
 from cryoclinic.clients.phones import normalize_phone
+from cryoclinic.directory.demo import load_demo_directory
 from cryoclinic.scheduling.models import Clinic, OpeningHours, Practitioner, Room
 from cryoclinic.screening.demo import load_demo_screening
 
@@ -86,6 +87,7 @@ def load_demo() -> dict[str, int]:
         first.save(update_fields=["user"])
     demo_clients = [Client.objects.get(full_name=name) for name in CLIENT_NAMES]
     load_demo_screening(demo_clients, timezone.localdate())
+    load_demo_directory(clinic)
     return {
         "clinics": Clinic.objects.count(),
         "practitioners": Practitioner.objects.filter(clinic=clinic).count(),

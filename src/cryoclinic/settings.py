@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cryoclinic.notifications",
     "cryoclinic.nitrogen",
     "cryoclinic.ops",
+    "cryoclinic.directory",
     "cryoclinic.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("procedures/", knowledge_views.procedure_list, name="procedure-list"),
     path("procedures/<slug:slug>/", knowledge_views.procedure_detail, name="procedure-detail"),
     path("", include("cryoclinic.screening.urls")),
+    path("", include("cryoclinic.directory.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from cryoclinic.clients.models import Client, ImmutableRecordError, IntakeRecord
 from cryoclinic.knowledge.loader import knowledge_base
@@ -25,6 +26,12 @@ CRYO = knowledge_base().procedures["cryodestruction"]
 
 def clear(procedure=MASSAGE) -> dict[str, bool]:
     return {c.code: False for c in procedure.contraindications}
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from cryoclinic.directory import api as directory
 from cryoclinic.screening import api as screening
 
 from . import procedures
@@ -40,3 +41,4 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 api.add_router("/procedures", procedures.router)
 api.add_router("/screening", screening.router)
+api.add_router("/directory", directory.router)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
+from cryoclinic.api.errors import invalid
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.knowledge.schema import Text
 
@@ -37,23 +38,16 @@ class ScreeningOut(Schema):
     next_eligible_date: dt.date | None
 
 
-def _invalid(request: HttpRequest, field: str, message: str) -> HttpResponse:
-    from cryoclinic.api.api import api
-
-    return api.create_response(request, {"detail": "Invalid input.", "errors": [{"field": field, "message": message}]},
-                               status=422)
-
-
 @router.post("", response={200: ScreeningOut}, auth=None, summary="May this client have this procedure?")
 def post_screening(request: HttpRequest, payload: ScreeningIn) -> ScreeningOut | HttpResponse:
     try:
         procedure = knowledge.get_procedure(payload.procedure)
     except knowledge.UnknownProcedure as exc:
-        return _invalid(request, "procedure", str(exc))
+        return invalid(request, "procedure", str(exc))
     known_prerequisites = {p.code for p in procedure.preparation.prerequisites}
     for code in payload.prerequisites_done:
         if code not in known_prerequisites:
-            return _invalid(request, f"prerequisites_done.{code}",
+            return invalid(request, f"prerequisites_done.{code}",
                             f"{code!r} is not a prerequisite of {procedure.slug}; known: "
                             f"{', '.join(sorted(known_prerequisites)) or 'none'}")
     try:
@@ -62,7 +56,7 @@ def post_screening(request: HttpRequest, payload: ScreeningIn) -> ScreeningOut |
             last_course_end=payload.last_course_end, prerequisites_done=payload.prerequisites_done,
         )
     except UnknownAnswer as exc:
-        return _invalid(request, f"answers.{exc.code}", str(exc))
+        return invalid(request, f"answers.{exc.code}", str(exc))
     return ScreeningOut(
         decision=decision.decision,
         reasons=[ReasonOut(code=r.code, text=r.text, source=r.source) for r in decision.reasons],

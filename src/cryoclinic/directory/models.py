@@ -1,0 +1,142 @@
+"""The salon directory: cities, salons, their prices, reviews and the booking requests clients send."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "cities"
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name(self, language: str) -> str:
+        return self.name_ru if language.startswith("ru") else self.name_en
+
+
+class Salon(models.Model):
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="salons")
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("empty where the source gives none"))
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164; empty where unknown"))
+    email = models.EmailField(_("email for booking requests"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    clinic = models.ForeignKey(
+        "scheduling.Clinic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="salons",
+        help_text=_("the clinic account that runs this salon, if any: its requests arrive in the staff area"),
+    )
+
+    class Meta:
+        ordering = ["city", "name", "address"]
+        constraints = [models.UniqueConstraint(fields=["city", "name", "address"], name="salon_unique_in_city")]
+
+    def __str__(self) -> str:
+        return self.name or self.address
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("directory-salon", args=[self.pk])
+
+
+class PriceEntry(models.Model):
+    salon = models.ForeignKey(Salon, on_delete=models.CASCADE, related_name="prices")
+    procedure = models.SlugField(_("procedure"))
+    amount_rub = models.PositiveIntegerField(_("price, roubles"))
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("empty where the source gives no date"))
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        ordering = ["procedure", "amount_rub"]
+        constraints = [
+            models.UniqueConstraint(fields=["salon", "procedure", "source"], name="price_unique_per_source"),
+            models.CheckConstraint(condition=Q(amount_rub__gt=0), name="price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salon}: {self.procedure} {self.amount_rub} ₽"
+
+
+class PendingRow(models.Model):
+    """An imported row whose split is ambiguous: staff pick the right reading in the admin."""
+
+    source = models.CharField(max_length=200)
+    line = models.PositiveIntegerField()
+    raw = models.CharField(max_length=500)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="pending_rows")
+    procedure = models.SlugField()
+    name = models.CharField(max_length=200, blank=True)
+    candidates = models.JSONField(help_text=_("the possible readings: [{address, price_rub}]"))
+    resolved_salon = models.ForeignKey(Salon, null=True, blank=True, on_delete=models.SET_NULL)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "line"]
+        constraints = [models.UniqueConstraint(fields=["source", "raw"], name="pending_row_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line} {self.raw}"
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting moderation")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    salon = models.ForeignKey(Salon, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="salon_reviews")
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    text = models.TextField(_("review"), max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["salon", "author"], name="review_one_per_client_per_salon"),
+            models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="review_stars_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salon}: {self.stars}★ by {self.author}"
+
+
+class BookingRequest(models.Model):
+    """A client's request to a salon: a lead in the clinic's staff area, or an email to the salon."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        CONTACTED = "contacted", _("contacted")
+        CLOSED = "closed", _("closed")
+
+    salon = models.ForeignKey(Salon, on_delete=models.CASCADE, related_name="booking_requests")
+    procedure = models.SlugField(_("procedure"))
+    name = models.CharField(_("your name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    language = models.CharField(max_length=8, default="ru")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.salon}: {self.name} {self.phone}"

@@ -1,0 +1,129 @@
+"""Reviews (moderated, one per client, no owners, rate-limited, escaped) and booking requests."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from cryoclinic.directory.models import BookingRequest, City, Review, Salon
+from cryoclinic.notifications.services import deliver_due
+from cryoclinic.scheduling.models import Clinic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def salon(db) -> Salon:
+    city = City.objects.create(slug="tver", name_en="Tver", name_ru="Тверь")
+    return Salon.objects.create(city=city, name="Иней", address="ул. Советская, 1", email="salon@example.org")
+
+
+@pytest.fixture
+def clinic_salon(salon) -> Salon:
+    clinic = Clinic.objects.create(name="Снежинка", city="Тверь", address="ул. Мира, 2", phone="+74822000000")
+    return Salon.objects.create(city=salon.city, name="Снежинка", address="ул. Мира, 2", clinic=clinic)
+
+
+def test_a_review_waits_for_moderation_then_counts(client, users, salon):
+    client.force_login(users["client"])
+    response = client.post(f"/en/directory/salons/{salon.pk}/review/", {"stars": "4", "text": "Хорошо"})
+    assert response.status_code == 302
+    page = client.get(f"/en/directory/salons/{salon.pk}/").content.decode()
+    assert "No ratings yet" in page
+    Review.objects.update(status=Review.Status.APPROVED)
+    page = client.get(f"/en/directory/salons/{salon.pk}/").content.decode()
+    assert "1 rating, average 4 out of 5" in page
+    assert "1 оценка, в среднем 4 из 5" in client.get(f"/ru/directory/salons/{salon.pk}/").content.decode()
+
+
+def test_one_review_per_client_per_salon(client, users, salon):
+    client.force_login(users["client"])
+    client.post(f"/en/directory/salons/{salon.pk}/review/", {"stars": "5"})
+    second = client.post(f"/en/directory/salons/{salon.pk}/review/", {"stars": "1"})
+    assert second.status_code == 422
+    assert Review.objects.get().stars == 5
+
+
+def test_review_text_is_shown_escaped(client, users, salon):
+    client.force_login(users["client"])
+    client.post(f"/en/directory/salons/{salon.pk}/review/", {"stars": "5", "text": "<script>alert(1)</script>"})
+    Review.objects.update(status=Review.Status.APPROVED)
+    page = client.get(f"/en/directory/salons/{salon.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_staff_of_the_clinic_that_runs_a_salon_cannot_review_it(client, make_user, clinic_salon):
+    owner = make_user("practitioner", username="owner")
+    owner.groups.add(*make_user("client", username="tmp").groups.all())  # a practitioner who is also a client
+    client.force_login(owner)
+    response = client.post(f"/en/directory/salons/{clinic_salon.pk}/review/", {"stars": "5"})
+    assert response.status_code == 422
+    assert "your own clinic" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_reviews_are_rate_limited(client, make_user, salon):
+    user = make_user("client", username="busy")
+    client.force_login(user)
+    city = salon.city
+    others = [Salon.objects.create(city=city, name=f"S{i}", address=f"ул. {i}, 1") for i in range(4)]
+    codes = [client.post(f"/en/directory/salons/{s.pk}/review/", {"stars": "3"}).status_code for s in others]
+    assert codes == [302, 302, 302, 422]
+    assert Review.objects.count() == 3
+
+
+def test_a_bad_star_count_is_refused(client, users, salon):
+    client.force_login(users["client"])
+    assert client.post(f"/en/directory/salons/{salon.pk}/review/", {"stars": "9"}).status_code == 422
+    assert not Review.objects.exists()
+
+
+def test_request_to_a_clinic_salon_becomes_a_lead_in_the_staff_area(client, users, clinic_salon):
+    response = client.post(
+        f"/en/directory/salons/{clinic_salon.pk}/request/",
+        {
+            "procedure": "facial-cryomassage",
+            "name": "Вера",
+            "phone": "8 912 345 67 89",
+            "message": "вечером",
+        },
+        follow=True,
+    )
+    assert "reception will call you back" in response.content.decode()
+    lead = BookingRequest.objects.get()
+    assert (lead.phone, lead.salon) == ("+79123456789", clinic_salon)
+    client.force_login(users["reception"])
+    assert "+79123456789" in client.get("/en/staff/leads/").content.decode()
+
+
+def test_request_to_an_independent_salon_is_emailed_to_it(client, salon, mailoutbox):
+    client.post(
+        f"/en/directory/salons/{salon.pk}/request/",
+        {"procedure": "facial-cryomassage", "name": "Вера", "phone": "+79123456789"},
+    )
+    from django.utils import timezone
+
+    deliver_due(timezone.now())
+    assert mailoutbox[0].to == ["salon@example.org"] and "+79123456789" in mailoutbox[0].body
+
+
+def test_a_bad_request_is_refused_and_nothing_is_stored(client, salon):
+    response = client.post(f"/en/directory/salons/{salon.pk}/request/", {"name": "", "phone": "123"})
+    assert response.status_code == 422
+    assert not BookingRequest.objects.exists()
+
+
+def test_the_confirmation_is_only_for_the_session_that_sent_it(client, salon):
+    client.post(
+        f"/en/directory/salons/{salon.pk}/request/",
+        {"procedure": "facial-cryomassage", "name": "Вера", "phone": "+79123456789"},
+    )
+    lead = BookingRequest.objects.get()
+    assert client.get(f"/en/directory/salons/{salon.pk}/request/{lead.pk}/").status_code == 200
+    client.cookies.clear()
+    assert client.get(f"/en/directory/salons/{salon.pk}/request/{lead.pk}/").status_code == 404
