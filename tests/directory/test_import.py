@@ -127,3 +127,17 @@ def test_csv_import_and_its_errors(tmp_path: Path, capsys):
     with pytest.raises(CommandError, match="Unknown procedure"):
         call_command("import_prices", str(good), "--source", "s", "--procedure", "botox")
     assert PriceEntry.objects.count() == 1
+
+
+def test_staff_confirm_a_reading_in_the_admin(client, users):
+    import_seed_prices()
+    row = PendingRow.objects.get(name='Beauty and health club "Gioconda"')
+    choice = next(i for i, c in enumerate(row.candidates) if c["price_rub"] == 850)
+    client.force_login(users["admin"])
+    listing = client.get("/admin/directory/pendingrow/").content.decode()
+    assert "Khvalynsky Boulevard, 2 — 850 ₽" in listing
+    client.post(
+        "/admin/directory/pendingrow/", {"action": f"confirm_reading_{choice + 1}", "_selected_action": [row.pk]}
+    )
+    salon = Salon.objects.get(address="Khvalynsky Boulevard, 2")
+    assert salon.prices.get().amount_rub == 850
