@@ -78,6 +78,8 @@ class CourseRequest:
     rules: CourseRules
     preferred_practitioner_id: int | None = None
     preferred_time: dt.time | None = None  # the time of day the client prefers, if any
+    first_index: int = 1  # re-planning the rest of a course: the number of the first session to plan
+    previous_session: dt.date | None = None  # the day of the session before it; the gap rule counts from it
 
 
 @dataclass(frozen=True)
