@@ -43,3 +43,15 @@ def demo(db) -> dict[str, int]:
     from cryoclinic.demo import load_demo
 
     return load_demo()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres_only` tests run where the suite runs on PostgreSQL (CI's second pass), and say why elsewhere."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI does)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)

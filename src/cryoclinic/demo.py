@@ -15,7 +15,7 @@ from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION
 from cryoclinic.clients.models import Client
 from cryoclinic.clients.phones import normalize_phone
 from cryoclinic.directory.demo import load_demo_directory
-from cryoclinic.scheduling.models import Clinic, OpeningHours, Practitioner, Room
+from cryoclinic.scheduling.models import Clinic, OpeningHours, Practitioner, Room, WorkingHours
 from cryoclinic.screening.demo import load_demo_screening
 
 DEMO_PASSWORD = "cryo-demo-2026"
@@ -66,10 +66,14 @@ def load_demo() -> dict[str, int]:
     _user("demo-reception", RECEPTION, "Регистратура")
     for username, display_name, title, procedures in PRACTITIONERS:
         user = _user(username, PRACTITIONER, display_name.split()[0])
-        Practitioner.objects.update_or_create(
+        practitioner, _ = Practitioner.objects.update_or_create(
             user=user,
             defaults={"clinic": clinic, "display_name": display_name, "title": title, "procedures": procedures},
         )
+        for weekday in range(6):
+            WorkingHours.objects.get_or_create(
+                practitioner=practitioner, weekday=weekday, defaults={"starts": dt.time(9), "ends": dt.time(21)}
+            )
 
     for index, full_name in enumerate(CLIENT_NAMES):
         Client.objects.get_or_create(

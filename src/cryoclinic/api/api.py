@@ -6,6 +6,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from cryoclinic.directory import api as directory
+from cryoclinic.scheduling import api as scheduling
 from cryoclinic.screening import api as screening
 
 from . import procedures
@@ -42,3 +43,4 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 api.add_router("/procedures", procedures.router)
 api.add_router("/screening", screening.router)
 api.add_router("/directory", directory.router)
+api.add_router("", scheduling.router)

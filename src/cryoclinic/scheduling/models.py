@@ -9,8 +9,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAY_CHOICES = [
-    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
-    (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 
 
@@ -51,6 +56,7 @@ class OpeningHours(models.Model):
 class Room(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(max_length=100)
+    procedures = models.JSONField(default=list, blank=True, help_text=_("procedure slugs allowed here; empty: any"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["clinic", "name"], name="room_unique_name")]
@@ -68,3 +74,119 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class WorkingHours(models.Model):
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["practitioner", "weekday", "starts"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(starts__lt=F("ends")), name="working_hours_starts_before_ends"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="working_hours_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner}: {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class Absence(models.Model):
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="absences")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="absence_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner}: {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+
+
+class ClosedDay(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "date"], name="closed_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason}"
+
+
+class Course(models.Model):
+    """A course of one procedure for one client, under the course rules it was planned with (a snapshot)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        FLAGGED = "flagged", _("interval broken: staff decide")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", _("continue the course")
+        RESTART = "restart", _("restart the course")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="courses")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="courses")
+    procedure = models.SlugField()
+    rules = models.JSONField(help_text=_("the course rules at planning time: sessions, gaps, duration"))
+    availability = models.JSONField(default=list, help_text=_("the client's weekly windows: [weekday, from, to]"))
+    knowledge_version = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    flag_reason = models.CharField(max_length=300, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.procedure} · {self.get_status_display()}"
+
+
+class Appointment(models.Model):
+    """One session. Two live appointments never overlap on a practitioner or a room (see the migrations)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        DONE = "done", _("done")
+        NO_SHOW = "no_show", _("no show")
+        CANCELLED = "cancelled", _("cancelled")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="appointments")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="appointments")
+    procedure = models.SlugField()
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="appointment_time_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="appointment_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["booked", "done", "no_show", "cancelled"]), name="appointment_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.starts_at:%Y-%m-%d %H:%M} · {self.practitioner} · {self.room}"

@@ -1,0 +1,245 @@
+"""`/api/courses` and `/api/appointments`: plan (dry run), book, list and change. Session auth; roles checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.security import django_auth
+
+from cryoclinic.accounts import audit
+from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
+from cryoclinic.api.errors import invalid
+from cryoclinic.clients.models import Client, client_of
+
+from . import services
+from .models import Appointment, Clinic
+from .planning import PlannedSession, TimeWindow
+
+router = Router(tags=["scheduling"])
+BOOKERS = (ADMIN, RECEPTION)
+
+
+class WindowIn(Schema):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    start: dt.time
+    end: dt.time
+
+
+class PlanIn(Schema):
+    client: int
+    procedure: str = "facial-cryomassage"
+    start: dt.date
+    availability: list[WindowIn] = Field(min_length=1)
+    preferred_practitioner: int | None = None
+    preferred_time: dt.time | None = None
+
+
+class SessionOut(Schema):
+    index: int
+    start: dt.datetime
+    end: dt.datetime
+    practitioner: int
+    room: int
+
+
+class FailureOut(Schema):
+    session_index: int
+    constraint: str
+    message: str
+
+
+class PlanOut(Schema):
+    ok: bool
+    sessions: list[SessionOut]
+    failure: FailureOut | None
+    nearest_start: dt.date | None
+
+
+class CourseOut(Schema):
+    id: int
+    status: str
+    sessions: list[SessionOut]
+
+
+class AppointmentOut(Schema):
+    id: int
+    client: int
+    procedure: str
+    practitioner: int
+    room: int
+    course: int | None
+    session_number: int | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+
+
+class AppointmentPatch(Schema):
+    status: Literal["booked", "done", "no_show", "cancelled"] | None = None
+    starts_at: dt.datetime | None = None
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return invalid(request, "", "Your role does not allow this.", status=403)
+
+
+def _input(request: HttpRequest, payload: PlanIn) -> services.PlanInput | HttpResponse:
+    client = Client.objects.filter(pk=payload.client).first()
+    if client is None:
+        return invalid(request, "client", f"No client #{payload.client}.")
+    for index, window in enumerate(payload.availability):
+        if window.start >= window.end:
+            return invalid(request, f"availability.{index}", "A window must start before it ends.")
+    return services.PlanInput(
+        client=client,
+        procedure=payload.procedure,
+        start=payload.start,
+        availability=tuple(TimeWindow(w.weekday, w.start, w.end) for w in payload.availability),
+        preferred_practitioner_id=payload.preferred_practitioner,
+        preferred_time=payload.preferred_time,
+    )
+
+
+def _sessions(sessions: list[PlannedSession]) -> list[SessionOut]:
+    return [
+        SessionOut(index=s.index, start=s.start, end=s.end, practitioner=s.practitioner_id, room=s.room_id)
+        for s in sessions
+    ]
+
+
+def _clinic() -> Clinic:
+    clinic = Clinic.objects.first()
+    assert clinic is not None, "no clinic configured"
+    return clinic
+
+
+@router.post(
+    "/courses/plan",
+    response={200: PlanOut},
+    summary="Propose every session of a course (nothing is booked)",
+    auth=django_auth,
+)
+def plan_course(request: HttpRequest, payload: PlanIn) -> PlanOut | HttpResponse:
+    if not has_role(request.user, *BOOKERS):
+        return _forbidden(request)
+    data = _input(request, payload)
+    if isinstance(data, HttpResponse):
+        return data
+    try:
+        result = services.plan(_clinic(), data)
+    except services.SchedulingError as exc:
+        return invalid(request, exc.field, str(exc))
+    failure = result.failure
+    return PlanOut(
+        ok=result.ok,
+        sessions=_sessions(result.sessions),
+        nearest_start=result.nearest_start,
+        failure=FailureOut(session_index=failure.session_index, constraint=failure.constraint, message=failure.message)
+        if failure
+        else None,
+    )
+
+
+@router.post(
+    "/courses", response={201: CourseOut}, summary="Book a whole course (all sessions or none)", auth=django_auth
+)
+def book_course(request: HttpRequest, payload: PlanIn) -> Status | HttpResponse:
+    if not has_role(request.user, *BOOKERS):
+        return _forbidden(request)
+    data = _input(request, payload)
+    if isinstance(data, HttpResponse):
+        return data
+    try:
+        course = services.book_course(_clinic(), data, by=request.user)  # type: ignore[arg-type]
+    except services.NotAllowed as exc:
+        return invalid(request, "client", str(exc), status=422)
+    except services.SchedulingError as exc:
+        return invalid(request, exc.field, str(exc))
+    except services.BookingConflict as exc:
+        return invalid(request, "start", str(exc), status=409)
+    audit.record(request.user, "create", course, request=request, detail="course booked")
+    sessions = [
+        PlannedSession(a.session_number or 0, a.starts_at, a.ends_at, a.practitioner_id, a.room_id)
+        for a in course.appointments.order_by("session_number")
+    ]
+    return Status(201, CourseOut(id=course.pk, status=course.status, sessions=_sessions(sessions)))
+
+
+def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
+    rows = Appointment.objects.all()
+    if has_role(request.user, *BOOKERS):
+        return rows
+    if has_role(request.user, PRACTITIONER):
+        return rows.filter(practitioner__user_id=int(request.user.pk or 0))
+    if has_role(request.user, CLIENT):
+        own = client_of(request.user)
+        return rows.filter(client=own) if own else rows.none()
+    return rows.none()
+
+
+def _out(a: Appointment) -> AppointmentOut:
+    return AppointmentOut(
+        id=a.pk,
+        client=a.client_id,
+        procedure=a.procedure,
+        practitioner=a.practitioner_id,
+        room=a.room_id,
+        course=a.course_id,
+        session_number=a.session_number,
+        starts_at=a.starts_at,
+        ends_at=a.ends_at,
+        status=a.status,
+    )
+
+
+@router.get(
+    "/appointments", response=list[AppointmentOut], summary="Appointments you may see, filtered", auth=django_auth
+)
+def list_appointments(
+    request: HttpRequest,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    practitioner: int | None = None,
+    room: int | None = None,
+    client: int | None = None,
+) -> list[AppointmentOut]:
+    rows = _visible(request)
+    if date_from:
+        rows = rows.filter(starts_at__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(starts_at__date__lte=date_to)
+    for field, value in (("practitioner_id", practitioner), ("room_id", room), ("client_id", client)):
+        if value is not None:
+            rows = rows.filter(**{field: value})
+    return [_out(a) for a in rows.order_by("starts_at")[:1000]]
+
+
+@router.patch(
+    "/appointments/{appointment_id}",
+    response={200: AppointmentOut},
+    summary="Move, cancel, or mark done / no-show",
+    auth=django_auth,
+)
+def patch_appointment(
+    request: HttpRequest, appointment_id: int, payload: AppointmentPatch
+) -> AppointmentOut | HttpResponse:
+    appointment = _visible(request).filter(pk=appointment_id).first()
+    if appointment is None:
+        return invalid(request, "appointment_id", f"No appointment #{appointment_id} that you may see.", status=404)
+    staff = has_role(request.user, *BOOKERS) or has_role(request.user, PRACTITIONER)
+    if not staff and (payload.starts_at is not None or payload.status not in (None, "cancelled")):
+        return _forbidden(request)  # a client may only cancel their own appointment
+    if payload.starts_at is not None and payload.starts_at < timezone.now():
+        return invalid(request, "starts_at", "An appointment cannot be moved into the past.")
+    try:
+        services.change_appointment(appointment, status=payload.status, starts_at=payload.starts_at, by=request.user)  # type: ignore[arg-type]
+    except services.SchedulingError as exc:
+        return invalid(request, exc.field, str(exc))
+    except services.BookingConflict as exc:
+        return invalid(request, "starts_at", str(exc), status=409)
+    appointment.refresh_from_db()
+    return _out(appointment)

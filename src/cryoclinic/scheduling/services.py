@@ -1,0 +1,355 @@
+"""Booking: rows → planner data, the dry run, booking a whole course at once, and changes that re-plan.
+
+Every booking goes through here. A course is booked only if screening allows it
+(`screening.services.may_book`), and all of its sessions are written in one transaction: the
+course is wholly booked or not at all. Overlaps are refused here with a message naming the clash,
+and by the database itself (PostgreSQL exclusion constraints) when two bookings race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cryoclinic.clients.models import Client
+from cryoclinic.knowledge import services as knowledge
+from cryoclinic.screening.services import BookingCheck, may_book
+
+from .models import Appointment, Clinic, ClosedDay, Course, Practitioner, Room
+from .planner import plan_course
+from .planning import (
+    Busy,
+    ClinicSpec,
+    CourseRequest,
+    CourseRules,
+    Interval,
+    PlannedSession,
+    PlanResult,
+    PractitionerSpec,
+    RoomSpec,
+    TimeWindow,
+)
+
+LIVE = ~Q(status=Appointment.Status.CANCELLED)
+
+
+class SchedulingError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class BookingConflict(Exception):
+    """A practitioner or room is already taken; the message names the clash."""
+
+
+class NotAllowed(Exception):
+    def __init__(self, check: BookingCheck) -> None:
+        super().__init__(check.message)
+        self.check = check
+
+
+def course_rules(procedure_slug: str) -> CourseRules:
+    procedure = knowledge.get_procedure(procedure_slug)
+    course = procedure.course
+    if not (course.sessions_per_course and course.days_between_sessions and course.session_duration_min):
+        raise SchedulingError("procedure", f"The knowledge base gives no course rules for {procedure_slug}.")
+    return CourseRules(
+        sessions=course.sessions_per_course.value,
+        min_gap_days=course.days_between_sessions.min,
+        max_gap_days=course.days_between_sessions.max,
+        session_duration_min=course.session_duration_min.max,
+    )
+
+
+def clinic_spec(clinic: Clinic) -> ClinicSpec:
+    practitioners = []
+    for p in Practitioner.objects.filter(clinic=clinic).prefetch_related("working_hours", "absences"):
+        practitioners.append(
+            PractitionerSpec(
+                id=p.pk,
+                procedures=frozenset(p.procedures),
+                hours=tuple(TimeWindow(h.weekday, h.starts, h.ends) for h in p.working_hours.all()),
+                absences=tuple(Interval(a.starts_at, a.ends_at) for a in p.absences.all()),
+            )
+        )
+    return ClinicSpec(
+        time_zone=ZoneInfo(clinic.time_zone),
+        opening_hours=tuple(TimeWindow(h.weekday, h.opens, h.closes) for h in clinic.opening_hours.all()),
+        closed_days=frozenset(ClosedDay.objects.filter(clinic=clinic).values_list("date", flat=True)),
+        practitioners=tuple(practitioners),
+        rooms=tuple(
+            RoomSpec(r.pk, frozenset(r.procedures) if r.procedures else None)
+            for r in Room.objects.filter(clinic=clinic)
+        ),
+    )
+
+
+def busy(clinic: Clinic, *, exclude_course: Course | None = None) -> list[Busy]:
+    rows = Appointment.objects.filter(LIVE, clinic=clinic, ends_at__gte=timezone.now() - dt.timedelta(days=1))
+    if exclude_course is not None:
+        rows = rows.exclude(course=exclude_course, status=Appointment.Status.BOOKED)
+    found = []
+    for a in rows.only("practitioner_id", "room_id", "starts_at", "ends_at"):
+        found.append(Busy("practitioner", a.practitioner_id, Interval(a.starts_at, a.ends_at)))
+        found.append(Busy("room", a.room_id, Interval(a.starts_at, a.ends_at)))
+    return found
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    client: Client
+    procedure: str
+    start: dt.date
+    availability: tuple[TimeWindow, ...]
+    preferred_practitioner_id: int | None = None
+    preferred_time: dt.time | None = None
+
+
+def plan(clinic: Clinic, request: PlanInput) -> PlanResult:
+    """The dry run: what the planner proposes against today's bookings. Nothing is written."""
+    rules = course_rules(request.procedure)
+    return plan_course(
+        clinic_spec(clinic),
+        CourseRequest(
+            client_id=request.client.pk,
+            procedure=request.procedure,
+            earliest_start=request.start,
+            availability=request.availability,
+            rules=rules,
+            preferred_practitioner_id=request.preferred_practitioner_id,
+            preferred_time=request.preferred_time,
+        ),
+        busy(clinic),
+    )
+
+
+def last_course_end(client: Client, procedure: str) -> dt.date | None:
+    last = (
+        Appointment.objects.filter(
+            client=client, procedure=procedure, status=Appointment.Status.DONE, course__isnull=False
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    return last.starts_at.date() if last else None
+
+
+def _conflict_message(
+    clinic: Clinic,
+    practitioner_id: int,
+    room_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude: Sequence[int] = (),
+) -> str | None:
+    clash = (
+        Appointment.objects.filter(LIVE, starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(practitioner_id=practitioner_id) | Q(room_id=room_id))
+        .exclude(pk__in=exclude)
+        .select_related("practitioner", "room")
+        .first()
+    )
+    if clash is None:
+        return None
+    tz = ZoneInfo(clinic.time_zone)
+    what = f"{clash.practitioner}" if clash.practitioner_id == practitioner_id else f"{clash.room}"
+    return (
+        f"{what} is already booked {clash.starts_at.astimezone(tz):%Y-%m-%d %H:%M}–"
+        f"{clash.ends_at.astimezone(tz):%H:%M} (appointment #{clash.pk})."
+    )
+
+
+def _write(appointment: Appointment, exclude: Sequence[int] = ()) -> None:
+    message = _conflict_message(
+        appointment.clinic,
+        appointment.practitioner_id,
+        appointment.room_id,
+        appointment.starts_at,
+        appointment.ends_at,
+        exclude,
+    )
+    if message:
+        raise BookingConflict(message)
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        if "no_overlap" in str(exc):
+            raise BookingConflict("The slot was taken by another booking a moment ago; plan again.") from exc
+        raise
+
+
+def book_course(
+    clinic: Clinic, request: PlanInput, *, by: User | None, sessions: Sequence[PlannedSession] | None = None
+) -> Course:
+    """Screen, plan (or take the confirmed plan) and write the course and every session, all or nothing."""
+    check = may_book(
+        request.client,
+        request.procedure,
+        request.start,
+        last_course_end=last_course_end(request.client, request.procedure),
+    )
+    if not check.allowed:
+        raise NotAllowed(check)
+    rules = course_rules(request.procedure)
+    if sessions is None:
+        result = plan(clinic, request)
+        if not result.ok:
+            assert result.failure is not None
+            raise SchedulingError("start", result.failure.message)
+        sessions = result.sessions
+    with transaction.atomic():
+        course = Course.objects.create(
+            clinic=clinic,
+            client=request.client,
+            procedure=request.procedure,
+            rules=asdict(rules),
+            availability=[
+                [w.weekday, w.start.isoformat("minutes"), w.end.isoformat("minutes")] for w in request.availability
+            ],
+            knowledge_version=knowledge.get_procedure(request.procedure).version,
+            created_by=by,
+        )
+        for session in sessions:
+            _write(
+                Appointment(
+                    clinic=clinic,
+                    client=request.client,
+                    procedure=request.procedure,
+                    course=course,
+                    session_number=session.index,
+                    practitioner_id=session.practitioner_id,
+                    room_id=session.room_id,
+                    starts_at=session.start,
+                    ends_at=session.end,
+                )
+            )
+    return course
+
+
+def _rules_of(course: Course) -> CourseRules:
+    return CourseRules(**course.rules)
+
+
+@transaction.atomic
+def replan_rest(course: Course, *, after: Appointment) -> PlanResult:
+    """Re-plan every booked session after `after` under the course's own rules; flag the course if impossible."""
+    rest = list(course.appointments.filter(status=Appointment.Status.BOOKED, session_number__gt=after.session_number))
+    if not rest:
+        return PlanResult()
+    clinic = course.clinic
+    kept = (
+        after
+        if after.status != Appointment.Status.CANCELLED
+        else course.appointments.filter(LIVE, session_number__lt=after.session_number)
+        .order_by("-session_number")
+        .first()
+    )
+    first = rest[0]
+    tz = ZoneInfo(clinic.time_zone)
+    previous = kept.starts_at.astimezone(tz).date() if kept is not None else None
+    windows = tuple(
+        TimeWindow(d, dt.time.fromisoformat(s), dt.time.fromisoformat(e)) for d, s, e in course.availability
+    )
+    request = CourseRequest(
+        client_id=course.client_id,
+        procedure=course.procedure,
+        earliest_start=max(timezone.localdate(), (previous or first.starts_at.date())),
+        availability=windows,
+        rules=_rules_of(course),
+        preferred_practitioner_id=first.practitioner_id,
+        preferred_time=first.starts_at.astimezone(tz).time(),
+        first_index=first.session_number or 1,
+        previous_session=previous,
+    )
+    for appointment in rest:
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.save(update_fields=["status"])
+    result = plan_course(clinic_spec(clinic), request, busy(clinic))
+    if not result.ok:
+        for appointment in rest:  # keep the old sessions: staff decide what happens to the course
+            appointment.status = Appointment.Status.BOOKED
+            appointment.save(update_fields=["status"])
+        assert result.failure is not None
+        course.status, course.flag_reason = Course.Status.FLAGGED, result.failure.message[:300]
+        course.save(update_fields=["status", "flag_reason"])
+        return result
+    for appointment in rest:
+        appointment.delete()
+    for session in result.sessions:
+        _write(
+            Appointment(
+                clinic=clinic,
+                client=course.client,
+                procedure=course.procedure,
+                course=course,
+                session_number=session.index,
+                practitioner_id=session.practitioner_id,
+                room_id=session.room_id,
+                starts_at=session.start,
+                ends_at=session.end,
+            )
+        )
+    return result
+
+
+@transaction.atomic
+def change_appointment(
+    appointment: Appointment, *, status: str | None = None, starts_at: dt.datetime | None = None, by: User | None = None
+) -> Appointment:
+    """Move, cancel, or mark done / no-show. A moved, cancelled or missed course session re-plans the rest."""
+    if status is not None and status not in Appointment.Status.values:
+        raise SchedulingError(
+            "status", f"Unknown status {status!r}; use one of {', '.join(Appointment.Status.values)}."
+        )
+    if starts_at is not None:
+        if appointment.status != Appointment.Status.BOOKED:
+            raise SchedulingError("starts_at", "Only a booked appointment can be moved.")
+        duration = appointment.ends_at - appointment.starts_at
+        appointment.starts_at, appointment.ends_at = starts_at, starts_at + duration
+        message = _conflict_message(
+            appointment.clinic,
+            appointment.practitioner_id,
+            appointment.room_id,
+            appointment.starts_at,
+            appointment.ends_at,
+            exclude=[appointment.pk],
+        )
+        if message:
+            raise BookingConflict(message)
+        try:
+            with transaction.atomic():
+                appointment.save(update_fields=["starts_at", "ends_at"])
+        except IntegrityError as exc:
+            raise BookingConflict("The slot was taken by another booking a moment ago.") from exc
+    if status is not None:
+        appointment.status = status
+        appointment.save(update_fields=["status"])
+    if appointment.course is not None and (starts_at is not None or status in ("cancelled", "no_show")):
+        replan_rest(appointment.course, after=appointment)
+    return appointment
+
+
+@transaction.atomic
+def decide(course: Course, decision: str, *, by: User) -> Course:
+    """Staff decide about a flagged course: continue as booked, or restart (cancel what is left)."""
+    if decision not in Course.Decision.values:
+        raise SchedulingError("decision", f"Use one of {', '.join(Course.Decision.values)}.")
+    if course.status != Course.Status.FLAGGED:
+        raise SchedulingError("decision", "Only a flagged course needs a decision.")
+    course.decision, course.decided_by, course.decided_at = decision, by, timezone.now()
+    if decision == Course.Decision.RESTART:
+        course.appointments.filter(status=Appointment.Status.BOOKED).update(status=Appointment.Status.CANCELLED)
+        course.status = Course.Status.CANCELLED
+    else:
+        course.status = Course.Status.ACTIVE
+    course.save(update_fields=["decision", "decided_by", "decided_at", "status"])
+    return course
