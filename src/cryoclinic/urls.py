@@ -8,6 +8,7 @@ from cryoclinic.accounts.access import public
 from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
 from cryoclinic.knowledge import views as knowledge_views
+from cryoclinic.scheduling import views as scheduling_views
 
 admin.site.site_header = "cryoclinic administration"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
+    path("calendar/<str:token>.ics", scheduling_views.calendar_feed, name="calendar-feed"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -23,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("procedures/<slug:slug>/", knowledge_views.procedure_detail, name="procedure-detail"),
     path("", include("cryoclinic.screening.urls")),
     path("", include("cryoclinic.directory.urls")),
+    path("", include("cryoclinic.scheduling.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

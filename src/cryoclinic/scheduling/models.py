@@ -190,3 +190,29 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.starts_at:%Y-%m-%d %H:%M} · {self.practitioner} · {self.room}"
+
+
+class CalendarFeed(models.Model):
+    """An iCalendar feed of one client's or one practitioner's appointments, behind an unguessable token."""
+
+    token = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, practitioner__isnull=True)
+                | Q(client__isnull=True, practitioner__isnull=False),
+                name="calendar_feed_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feed of {self.client or self.practitioner}"

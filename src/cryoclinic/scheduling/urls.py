@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("staff/calendar/", views.calendar, name="staff-calendar"),
+    path("account/courses/", views.my_courses, name="my-courses"),
+    path("account/calendar/", views.calendar_link, name="calendar-link"),
+]
