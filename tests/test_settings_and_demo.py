@@ -73,3 +73,14 @@ def test_demo_clients_are_screened_for_cryomassage_and_most_may_be_booked(demo):
     assert {check.decision for check in checks} == {"eligible", "caution", "postpone", "contraindicated"}
     load_demo()
     assert IntakeRecord.objects.count() == 20  # loading twice adds nothing
+
+
+def test_the_demo_command_books_three_courses_once(demo, settings):
+    from django.core.management import call_command
+
+    from cryoclinic.scheduling.models import Appointment, Course
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+    assert Course.objects.count() == 3 and Appointment.objects.count() == 30

@@ -15,6 +15,7 @@ from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION
 from cryoclinic.clients.models import Client
 from cryoclinic.clients.phones import normalize_phone
 from cryoclinic.directory.demo import load_demo_directory
+from cryoclinic.scheduling.demo import load_demo_courses
 from cryoclinic.scheduling.models import Clinic, OpeningHours, Practitioner, Room, WorkingHours
 from cryoclinic.screening.demo import load_demo_screening
 
@@ -45,7 +46,8 @@ def _user(username: str, role: str, first_name: str = "", *, is_staff: bool = Fa
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(*, with_courses: bool = False) -> dict[str, int]:
+    """The demo clinic; `with_courses` also books three courses from next Monday (the run command does)."""
     clinic, _ = Clinic.objects.get_or_create(
         name="Демо-криоклиника «Снежинка»",
         defaults={
@@ -92,6 +94,8 @@ def load_demo() -> dict[str, int]:
     demo_clients = [Client.objects.get(full_name=name) for name in CLIENT_NAMES]
     load_demo_screening(demo_clients, timezone.localdate())
     load_demo_directory(clinic)
+    if with_courses:
+        load_demo_courses(clinic, demo_clients[:3])
     return {
         "clinics": Clinic.objects.count(),
         "practitioners": Practitioner.objects.filter(clinic=clinic).count(),

@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from cryoclinic.directory import api as directory
 from cryoclinic.scheduling import api as scheduling
+from cryoclinic.scheduling import resources_api
 from cryoclinic.screening import api as screening
 
 from . import procedures
@@ -44,3 +45,4 @@ api.add_router("/procedures", procedures.router)
 api.add_router("/screening", screening.router)
 api.add_router("/directory", directory.router)
 api.add_router("", scheduling.router)
+api.add_router("", resources_api.router)

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo accounts with DEBUG off; pass --force if you mean it.")
-        counts = load_demo()
+        counts = load_demo(with_courses=True)
         self.stdout.write(
             "Demo clinic loaded: {clinics} clinic(s), {practitioners} practitioners, {rooms} rooms, "
             "{clients} clients.".format(**counts)
