@@ -167,6 +167,7 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cryoclinic@localhost")
 # SMS: "cryoclinic.notifications.sms.SmsRuBackend" with SMS_RU_API_ID, or your own class with send().
+CLINIC_ALERT_EMAIL = os.environ.get("CLINIC_ALERT_EMAIL", "")  # where stock alerts go; default DEFAULT_FROM_EMAIL
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "cryoclinic.notifications.sms.NotConfigured")
 SMS_RU_API_ID = os.environ.get("SMS_RU_API_ID", "")
 SMS_RU_URL = os.environ.get("SMS_RU_URL", "https://sms.ru/sms/send")

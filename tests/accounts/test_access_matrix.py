@@ -21,6 +21,7 @@ MATRIX: dict[str, set[str]] = {
     "/en/directory/salons/{salon}/": EVERYONE,
     "/en/staff/leads/": {"admin", "reception"},
     "/en/staff/calendar/": STAFF,
+    "/en/staff/nitrogen/": STAFF,
     "/en/staff/calendar/?view=week&by=room": STAFF,
     "/en/account/courses/": {"client"},
     "/en/account/calendar/": {"client", "practitioner"},

@@ -23,8 +23,12 @@ def test_run_out_date_matches_the_hand_computed_example():
 
 def test_a_day_without_sessions_loses_only_the_boil_off():
     forecast = forecast_levels(
-        level_l=10, start=MON, boil_off_l_per_day=0.25, consumption_l_by_day={MON + dt.timedelta(days=1): 3.0},
-        reserve_l=1, horizon_days=3,
+        level_l=10,
+        start=MON,
+        boil_off_l_per_day=0.25,
+        consumption_l_by_day={MON + dt.timedelta(days=1): 3.0},
+        reserve_l=1,
+        horizon_days=3,
     )
     assert [level for _, level in forecast.levels_l] == [9.75, 6.5, 6.25]
     assert forecast.run_out_date is None

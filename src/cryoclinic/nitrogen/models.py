@@ -18,15 +18,21 @@ class Dewar(models.Model):
     name = models.CharField(_("name"), max_length=100)
     capacity_l = models.DecimalField(_("capacity, L"), max_digits=6, decimal_places=2)
     reserve_l = models.DecimalField(
-        _("reserve, L"), max_digits=6, decimal_places=2, default=0,
+        _("reserve, L"),
+        max_digits=6,
+        decimal_places=2,
+        default=0,
         help_text=_("the level below which the vessel counts as empty (unusable remainder, safety stock)"),
     )
     boil_off_l_per_day = models.DecimalField(
-        _("boil-off, L/day"), max_digits=5, decimal_places=3,
+        _("boil-off, L/day"),
+        max_digits=5,
+        decimal_places=3,
         help_text=_("static evaporation rate, from the manufacturer's datasheet or measured"),
     )
     boil_off_source = models.CharField(
-        _("source of the boil-off rate"), max_length=300,
+        _("source of the boil-off rate"),
+        max_length=300,
         help_text=_("e.g. the datasheet's model and page, or 'measured by the clinic, readings of …'"),
     )
     refill_lead_days = models.PositiveSmallIntegerField(

@@ -7,7 +7,7 @@ from cryoclinic.scheduling.reminders import fill_outbox
 
 class Command(BaseCommand):
     help = (
-        "Put due reminders in the outbox (the day before a session, result fading, repeat course). "
+        "Put due reminders in the outbox (the day before a session, result fading, repeat course, nitrogen refills). "
         "Idempotent: run it from a scheduler as often as you like; `send_outbox` delivers."
     )
 
