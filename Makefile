@@ -33,3 +33,6 @@ lint: install
 
 messages: install
 	cd src/cryoclinic && ../../$(BIN)/python ../../manage.py makemessages -l ru --no-location && ../../$(BIN)/python ../../manage.py compilemessages -l ru
+
+bench-scheduling: install
+	$(BIN)/python bench/scheduling/run.py

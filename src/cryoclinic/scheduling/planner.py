@@ -54,25 +54,39 @@ class Slot:
 
 
 class _Occupancy:
-    """Busy intervals per resource, plus the sessions of the plan being built."""
+    """Busy intervals per resource and UTC day, plus the sessions of the plan being built."""
 
     def __init__(self, busy: Sequence[Busy]) -> None:
-        self.by_resource: dict[tuple[str, int], list[Interval]] = defaultdict(list)
+        self.by_resource: dict[tuple[str, int, dt.date], list[Interval]] = defaultdict(list)
         for item in busy:
-            self.by_resource[(item.kind, item.resource_id)].append(item.interval)
+            self._add(item.kind, item.resource_id, item.interval)
+
+    @staticmethod
+    def _days(interval: Interval) -> list[dt.date]:
+        first, last = interval.start.astimezone(dt.UTC).date(), interval.end.astimezone(dt.UTC).date()
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def _add(self, kind: str, resource_id: int, interval: Interval) -> None:
+        for day in self._days(interval):
+            self.by_resource[(kind, resource_id, day)].append(interval)
 
     def free(self, kind: str, resource_id: int, interval: Interval) -> bool:
-        return not any(interval.overlaps(other) for other in self.by_resource.get((kind, resource_id), ()))
+        return not any(
+            interval.overlaps(other)
+            for day in self._days(interval)
+            for other in self.by_resource.get((kind, resource_id, day), ())
+        )
 
     def add(self, slot: Slot) -> None:
         interval = Interval(slot.start, slot.end)
-        self.by_resource[("practitioner", slot.practitioner_id)].append(interval)
-        self.by_resource[("room", slot.room_id)].append(interval)
+        self._add("practitioner", slot.practitioner_id, interval)
+        self._add("room", slot.room_id, interval)
 
     def remove(self, slot: Slot) -> None:
         interval = Interval(slot.start, slot.end)
-        self.by_resource[("practitioner", slot.practitioner_id)].remove(interval)
-        self.by_resource[("room", slot.room_id)].remove(interval)
+        for kind, resource_id in (("practitioner", slot.practitioner_id), ("room", slot.room_id)):
+            for day in self._days(interval):
+                self.by_resource[(kind, resource_id, day)].remove(interval)
 
 
 def _windows(windows: Sequence[TimeWindow], weekday: int) -> list[tuple[dt.time, dt.time]]:
@@ -147,6 +161,13 @@ class _Planner:
         self.rooms = [r for r in clinic.rooms if r.procedures is None or request.procedure in r.procedures]
         self.failure: PlanFailure | None = None
         self._failure_rank = (0, 0)
+        # Sessions of one course are days apart, so a day's slots depend only on the bookings passed in.
+        self._days: dict[dt.date, _Day] = {}
+
+    def day(self, day: dt.date) -> _Day:
+        if day not in self._days:
+            self._days[day] = _Day(self, day)
+        return self._days[day]
 
     def _order(self, slots: list[Slot], practitioner_id: int | None, time: dt.time | None) -> list[Slot]:
         def minutes(t: dt.time) -> int:
@@ -183,14 +204,14 @@ class _Planner:
         if index > self.request.rules.sessions:
             return True
         for day in days:
-            candidates = _Day(self, day)
+            candidates = self.day(day)
             if not candidates.slots:
                 self._fail(index, candidates.failure)
                 continue
             # One slot per practitioner and time of day is enough to try: the best few, in preference order.
             for slot in self._order(candidates.slots, practitioner_id, time)[:3]:
                 tries[0] += 1
-                if tries[0] > 5000:
+                if tries[0] > 500:
                     return False
                 self.occupancy.add(slot)
                 plan.append(PlannedSession(index, slot.start, slot.end, slot.practitioner_id, slot.room_id))
