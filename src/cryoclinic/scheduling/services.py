@@ -218,21 +218,25 @@ def book_course(
             knowledge_version=knowledge.get_procedure(request.procedure).version,
             created_by=by,
         )
-        for session in sessions:
-            _write(
-                Appointment(
-                    clinic=clinic,
-                    client=request.client,
-                    procedure=request.procedure,
-                    course=course,
-                    session_number=session.index,
-                    practitioner_id=session.practitioner_id,
-                    room_id=session.room_id,
-                    starts_at=session.start,
-                    ends_at=session.end,
-                )
-            )
+        _write_sessions(course, sessions)
     return course
+
+
+def _write_sessions(course: Course, sessions: Sequence[PlannedSession]) -> None:
+    for session in sessions:
+        _write(
+            Appointment(
+                clinic=course.clinic,
+                client=course.client,
+                procedure=course.procedure,
+                course=course,
+                session_number=session.index,
+                practitioner_id=session.practitioner_id,
+                room_id=session.room_id,
+                starts_at=session.start,
+                ends_at=session.end,
+            )
+        )
 
 
 def _rules_of(course: Course) -> CourseRules:
@@ -284,20 +288,7 @@ def replan_rest(course: Course, *, after: Appointment) -> PlanResult:
         return result
     for appointment in rest:
         appointment.delete()
-    for session in result.sessions:
-        _write(
-            Appointment(
-                clinic=clinic,
-                client=course.client,
-                procedure=course.procedure,
-                course=course,
-                session_number=session.index,
-                practitioner_id=session.practitioner_id,
-                room_id=session.room_id,
-                starts_at=session.start,
-                ends_at=session.end,
-            )
-        )
+    _write_sessions(course, result.sessions)
     return result
 
 
