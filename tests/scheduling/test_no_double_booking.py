@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from cryoclinic.clients.models import Client
 from cryoclinic.scheduling import services
@@ -80,6 +80,8 @@ def _race(n: int) -> tuple[int, list[str]]:
             outcome = "booked"
         except services.BookingConflict as exc:
             outcome = f"conflict: {exc}"
+        except OperationalError as exc:  # SQLite's in-memory test database refuses a locked table at once
+            outcome = f"locked: {exc}"
         finally:
             connections.close_all()
         with lock:
@@ -109,3 +111,4 @@ def test_concurrent_bookings_on_sqlite_are_serialized_too(demo):
         pytest.skip("the PostgreSQL race is the test above")
     count, results = _race(8)
     assert count == 1 and results.count("booked") == 1
+    assert len(results) == 8 and all(r.startswith(("conflict: ", "locked: ")) for r in results if r != "booked")
