@@ -10,3 +10,12 @@ def invalid(request: HttpRequest, field: str, message: str, *, status: int = 422
 
     body = {"detail": "Invalid input.", "errors": [{"field": field, "message": message}]}
     return api.create_response(request, body, status=status)
+
+
+def refuse_unless(
+    request: HttpRequest, *roles: str, message: str = "Your role does not allow this."
+) -> HttpResponse | None:
+    """A 403 in the API's error shape unless the user holds one of `roles`; None when allowed."""
+    from cryoclinic.accounts.roles import has_role
+
+    return None if has_role(request.user, *roles) else invalid(request, "", message, status=403)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
 from cryoclinic.notifications.models import Channel
@@ -86,8 +87,6 @@ def refill_alerts(today: dt.date | None = None) -> int:
         order_by = current.forecast.refill_by(dewar.refill_lead_days)
         if order_by is None or order_by > today:
             continue
-        from django.conf import settings
-
         recipient = getattr(settings, "CLINIC_ALERT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
         body = (
             f"{dewar.name}: по прогнозу азот закончится {current.forecast.run_out_date:%d.%m.%Y}; "

@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from cryoclinic.accounts import audit
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
-from cryoclinic.api.errors import invalid
+from cryoclinic.api.errors import invalid, refuse_unless
 from cryoclinic.clients.models import Client, client_of
 
 from . import services
@@ -83,8 +83,9 @@ class AppointmentPatch(Schema):
     starts_at: dt.datetime | None = None
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return invalid(request, "", "Your role does not allow this.", status=403)
+def _booking_input(request: HttpRequest, payload: PlanIn) -> services.PlanInput | HttpResponse:
+    """Reception and admins only; then the payload as the booking service takes it, or the 422."""
+    return refuse_unless(request, *BOOKERS) or _input(request, payload)
 
 
 def _input(request: HttpRequest, payload: PlanIn) -> services.PlanInput | HttpResponse:
@@ -124,9 +125,7 @@ def _clinic() -> Clinic:
     auth=django_auth,
 )
 def plan_course(request: HttpRequest, payload: PlanIn) -> PlanOut | HttpResponse:
-    if not has_role(request.user, *BOOKERS):
-        return _forbidden(request)
-    data = _input(request, payload)
+    data = _booking_input(request, payload)
     if isinstance(data, HttpResponse):
         return data
     try:
@@ -148,9 +147,7 @@ def plan_course(request: HttpRequest, payload: PlanIn) -> PlanOut | HttpResponse
     "/courses", response={201: CourseOut}, summary="Book a whole course (all sessions or none)", auth=django_auth
 )
 def book_course(request: HttpRequest, payload: PlanIn) -> Status | HttpResponse:
-    if not has_role(request.user, *BOOKERS):
-        return _forbidden(request)
-    data = _input(request, payload)
+    data = _booking_input(request, payload)
     if isinstance(data, HttpResponse):
         return data
     try:
@@ -230,9 +227,10 @@ def patch_appointment(
     appointment = _visible(request).filter(pk=appointment_id).first()
     if appointment is None:
         return invalid(request, "appointment_id", f"No appointment #{appointment_id} that you may see.", status=404)
-    staff = has_role(request.user, *BOOKERS) or has_role(request.user, PRACTITIONER)
-    if not staff and (payload.starts_at is not None or payload.status not in (None, "cancelled")):
-        return _forbidden(request)  # a client may only cancel their own appointment
+    if payload.starts_at is not None or payload.status not in (None, "cancelled"):
+        refused = refuse_unless(request, *BOOKERS, PRACTITIONER)  # a client may only cancel their own
+        if refused is not None:
+            return refused
     if payload.starts_at is not None and payload.starts_at < timezone.now():
         return invalid(request, "starts_at", "An appointment cannot be moved into the past.")
     try:

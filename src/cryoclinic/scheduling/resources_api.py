@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
-from cryoclinic.accounts.roles import ADMIN, STAFF_ROLES, has_role
-from cryoclinic.api.errors import invalid
+from cryoclinic.accounts.roles import ADMIN, STAFF_ROLES
+from cryoclinic.api.errors import invalid, refuse_unless
 
 from .models import Absence, Clinic, ClosedDay, Practitioner, Room
 
@@ -63,11 +63,11 @@ class ClosedDayIn(Schema):
 
 
 def _staff(request: HttpRequest) -> HttpResponse | None:
-    return None if has_role(request.user, *STAFF_ROLES) else invalid(request, "", "Staff only.", status=403)
+    return refuse_unless(request, *STAFF_ROLES, message="Staff only.")
 
 
 def _admin(request: HttpRequest) -> HttpResponse | None:
-    return None if has_role(request.user, ADMIN) else invalid(request, "", "Clinic admins only.", status=403)
+    return refuse_unless(request, ADMIN, message="Clinic admins only.")
 
 
 @router.get("/clinic", response={200: ClinicOut}, auth=django_auth, summary="The clinic's hours and closed days")
