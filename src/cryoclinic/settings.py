@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cryoclinic.nitrogen",
     "cryoclinic.ops",
     "cryoclinic.directory",
+    "cryoclinic.treatments",
     "cryoclinic.api",
 ]
 
@@ -156,6 +157,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Health data (before/after photos) outside MEDIA_ROOT: served only by an access-checked view.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# The clinic's own choice, not the source's (which says only "care for the wound until it heals"):
+# days after neoplasm removal on which staff check the wound.
+WOUND_CARE_FOLLOWUP_DAYS = [int(d) for d in env_list("WOUND_CARE_FOLLOWUP_DAYS", "1,7,14")]
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

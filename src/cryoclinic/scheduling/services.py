@@ -21,6 +21,7 @@ from django.utils import timezone
 from cryoclinic.clients.models import Client
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.screening.services import BookingCheck, may_book
+from cryoclinic.treatments.history import adverse_event_codes
 
 from .models import Appointment, Clinic, ClosedDay, Course, Practitioner, Room
 from .planner import plan_course
@@ -196,6 +197,7 @@ def book_course(
         request.procedure,
         request.start,
         last_course_end=last_course_end(request.client, request.procedure),
+        adverse_event_codes=adverse_event_codes(request.client, request.procedure),
     )
     if not check.allowed:
         raise NotAllowed(check)

@@ -14,6 +14,7 @@ from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, ha
 from cryoclinic.clients.models import Client, client_of
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.knowledge.schema import ProcedureData
+from cryoclinic.treatments.history import adverse_event_codes
 
 from . import services
 from .forms import ConsentForm, IntakeForm, PrerequisiteForm
@@ -83,7 +84,9 @@ def client_procedure(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     elif request.method == "POST":
         return render(request, "403.html", status=403)
     audit.record(request.user, "view", client, request=request, detail=f"screening record {slug}")
-    check = services.may_book(client, slug, timezone.localdate())
+    check = services.may_book(
+        client, slug, timezone.localdate(), adverse_event_codes=adverse_event_codes(client, slug)
+    )
     context = {
         "client": client,
         "procedure": procedure,
@@ -95,6 +98,10 @@ def client_procedure(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "prerequisite_form": prerequisite_form,
         "consent_form": consent_form,
         "may_record_prerequisites": has_role(request.user, ADMIN, PRACTITIONER),
+        "adverse_events": client.adverse_events.filter(procedure=slug),
+        "side_effect_labels": {s.code: s.text for s in procedure.side_effects},
+        "sessions": client.session_records.filter(procedure=slug, superseded_by__isnull=True)
+        .select_related("appointment"),
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "screening/client_procedure.html", context, status=status)
