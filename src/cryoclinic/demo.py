@@ -18,6 +18,7 @@ from cryoclinic.directory.demo import load_demo_directory
 from cryoclinic.scheduling.demo import load_demo_courses
 from cryoclinic.scheduling.models import Clinic, OpeningHours, Practitioner, Room, WorkingHours
 from cryoclinic.screening.demo import load_demo_screening
+from cryoclinic.treatments.demo import load_demo_session
 
 DEMO_PASSWORD = "cryo-demo-2026"
 ALL_PROCEDURES = ["facial-cryomassage", "cryodestruction", "scalp-darsonvalization"]
@@ -47,7 +48,7 @@ def _user(username: str, role: str, first_name: str = "", *, is_staff: bool = Fa
 
 @transaction.atomic
 def load_demo(*, with_courses: bool = False) -> dict[str, int]:
-    """The demo clinic; `with_courses` also books three courses from next Monday (the run command does)."""
+    """The demo clinic; `with_courses` also books three courses from next Monday and a session to run today."""
     clinic, _ = Clinic.objects.get_or_create(
         name="Демо-криоклиника «Снежинка»",
         defaults={
@@ -96,6 +97,7 @@ def load_demo(*, with_courses: bool = False) -> dict[str, int]:
     load_demo_directory(clinic)
     if with_courses:
         load_demo_courses(clinic, demo_clients[:3])
+        load_demo_session(clinic, demo_clients[0])
     return {
         "clinics": Clinic.objects.count(),
         "practitioners": Practitioner.objects.filter(clinic=clinic).count(),

@@ -58,6 +58,14 @@ MATRIX: dict[str, set[str]] = {
     "/admin/directory/pendingrow/": {"admin"},
     "/admin/directory/review/": {"admin"},
     "/admin/nitrogen/consumptionrate/": {"admin"},
+    "/en/staff/appointments/{appointment}/session/": STAFF,
+    "/en/staff/appointments/{appointment}/session/rescreen/": {"admin", "practitioner"},
+    "/en/staff/appointments/{appointment}/session/correct/": {"admin", "practitioner"},
+    "/en/staff/appointments/{appointment}/outcomes/": STAFF,
+    "/en/staff/adverse-events/": STAFF,
+    "/en/staff/tasks/": STAFF,
+    "/en/account/outcomes/": {"client"},
+    "/en/photos/999999/": STAFF | {"client"},
 }
 
 
@@ -107,9 +115,17 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who):
     from cryoclinic.directory.models import Salon
 
     target = url.replace("{client}", str(record.pk)).replace("{salon}", str(Salon.objects.first().pk))
+    if "{appointment}" in url:
+        from cryoclinic.scheduling.models import Clinic
+        from cryoclinic.treatments.demo import load_demo_session
+
+        target = target.replace("{appointment}", str(load_demo_session(Clinic.objects.get(), record).pk))
     response = client.get(target)
     if who in MATRIX[url]:
-        reached_only = url == "/calendar/no-such-token.ics" or (
+        # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.
+        reached_only = url.startswith("/en/photos/") or url.endswith(("/rescreen/", "/correct/")) or url == (
+            "/calendar/no-such-token.ics"
+        ) or (
             url.startswith("/en/directory/") and url.endswith(("/request/", "/review/", "/request/1/"))
         )
         expected = REACHED if reached_only else {200}
@@ -126,7 +142,8 @@ def test_matrix_covers_every_site_route():
     """A new page must be added to the matrix above, and so be tested for every role."""
     with translation.override("en"):
         covered = {
-            resolve(url.replace("{client}", "1").replace("{salon}", "1").split("?")[0]).route
+            resolve(url.replace("{client}", "1").replace("{salon}", "1").replace("{appointment}", "1").split("?")[0])
+            .route
             for url in MATRIX
             if not url.startswith("/ru/")
         }

@@ -100,8 +100,8 @@ def client_procedure(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "may_record_prerequisites": has_role(request.user, ADMIN, PRACTITIONER),
         "adverse_events": client.adverse_events.filter(procedure=slug),
         "side_effect_labels": {s.code: s.text for s in procedure.side_effects},
-        "sessions": client.session_records.filter(procedure=slug, superseded_by__isnull=True)
-        .select_related("appointment"),
+        "appointments": client.appointments.filter(procedure=slug).select_related("practitioner")
+        .order_by("-starts_at")[:50],
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "screening/client_procedure.html", context, status=status)
