@@ -6,6 +6,7 @@ Environment:
   DATABASE_URL     default: SQLite file under var/ (e.g. postgres://user@127.0.0.1:5432/db).
   ALLOWED_HOSTS    comma-separated (default: localhost names when DEBUG, nothing otherwise).
   CSRF_TRUSTED_ORIGINS, EMAIL_URL-like EMAIL_HOST/EMAIL_PORT, DEFAULT_FROM_EMAIL, TIME_ZONE.
+  PRIVATE_MEDIA_ROOT (photos, default var/private), WOUND_CARE_FOLLOWUP_DAYS (default "1,7,14").
 """
 
 import os

@@ -145,3 +145,20 @@ def test_a_task_is_done_once(appointment, practitioner_user):
     assert task.done and task.done_by == practitioner_user
     with pytest.raises(events.EventError):
         events.complete_task(task, by=practitioner_user)
+
+
+def test_the_daily_command_creates_due_tasks_and_alerts_the_clinic_once(appointment, practitioner_user, settings):
+    from django.core.management import call_command
+
+    from cryoclinic.notifications.models import OutboxMessage
+
+    settings.CLINIC_ALERT_EMAIL = "clinic@example.com"
+    day = timezone.localdate() - dt.timedelta(days=2)
+    _report(appointment, practitioner_user, onset_on=day, today=day)
+    call_command("treatment_tasks")
+    call_command("treatment_tasks")
+    task = FollowUpTask.objects.get()
+    message = OutboxMessage.objects.get()
+    assert (message.key, message.recipient, message.kind) == (
+        f"follow-up-task:{task.pk}", "clinic@example.com", "follow_up_task"
+    )

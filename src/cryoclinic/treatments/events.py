@@ -19,6 +19,8 @@ from django.utils import timezone
 from cryoclinic.accounts import audit
 from cryoclinic.clients.models import Client
 from cryoclinic.knowledge import services as knowledge
+from cryoclinic.notifications.models import Channel
+from cryoclinic.notifications.services import enqueue
 from cryoclinic.scheduling.models import Appointment
 
 from .models import OTHER_CODE, SEVERITY_CHOICES, AdverseEvent, FollowUpTask, SessionRecord
@@ -163,3 +165,16 @@ def complete_task(task: FollowUpTask, *, by: User | None) -> FollowUpTask:
     task.save(update_fields=["done", "done_at", "done_by"])
     audit.record(by, "change", task, detail="task done")
     return task
+
+
+def alert_due_tasks(today: dt.date) -> int:
+    """One outbox email to the clinic per open task due by `today` (key `follow-up-task:<id>`: never twice)."""
+    recipient = getattr(settings, "CLINIC_ALERT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    queued = 0
+    for task in FollowUpTask.objects.filter(done=False, due_on__lte=today).select_related("client"):
+        queued += enqueue(
+            key=f"follow-up-task:{task.pk}", kind="follow_up_task", channel=Channel.EMAIL, recipient=recipient,
+            subject=f"Задача наблюдения: {task.client.full_name}", body=task.text.get("ru", ""),
+            due_at=timezone.now(), client_id=task.client_id,
+        )[1]
+    return queued
