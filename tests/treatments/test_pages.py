@@ -190,3 +190,11 @@ def test_the_client_sees_and_scores_own_outcomes(client, appointment, practition
     score = OutcomeScore.objects.get()
     assert (score.scorer, score.score, score.scored_by) == ("client", 2, owner)
     assert client.post("/en/account/outcomes/", {"owner": key, f"{key}-smooth_even_skin": "9"}).status_code == 422
+
+
+def test_the_session_screen_speaks_russian(client, appointment, practitioner_user):
+    fill(services.open_session(appointment, by=practitioner_user), practitioner_user, minutes=25)
+    client.force_login(practitioner_user)
+    page = client.get(f"/ru/staff/appointments/{appointment.pk}/session/").content.decode()
+    assert "Проверки перед процедурой" in page and "Сеанс длился 25 мин" in page
+    assert "статья-источник" in page

@@ -9,6 +9,7 @@ from cryoclinic.directory import api as directory
 from cryoclinic.scheduling import api as scheduling
 from cryoclinic.scheduling import resources_api
 from cryoclinic.screening import api as screening
+from cryoclinic.treatments import api as treatments
 
 from . import procedures
 
@@ -46,3 +47,4 @@ api.add_router("/screening", screening.router)
 api.add_router("/directory", directory.router)
 api.add_router("", scheduling.router)
 api.add_router("", resources_api.router)
+api.add_router("", treatments.router)
