@@ -91,3 +91,17 @@ def test_an_oversized_upload_is_refused(appointment, monkeypatch):
     with pytest.raises(outcomes.OutcomeError, match="larger than"):
         outcomes.store_photo(outcomes.owner_of(appointment), "after",
                              SimpleUploadedFile("a.jpg", jpeg_with_exif()), by=None)
+
+
+def test_a_png_keeps_its_transparency_but_loses_its_text_chunks(appointment):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Client Maria, Moscow")
+    out = io.BytesIO()
+    Image.new("RGBA", (6, 6), (1, 2, 3, 128)).save(out, format="PNG", pnginfo=info)
+    photo = outcomes.store_photo(outcomes.owner_of(appointment), "after", SimpleUploadedFile("a.png", out.getvalue()),
+                                 by=None)
+    with Image.open(photo.image.path) as stored:
+        assert stored.mode == "RGBA" and "Author" not in stored.info
+    assert photo.content_type == "image/png"

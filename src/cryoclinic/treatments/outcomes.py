@@ -91,7 +91,7 @@ def _clean_image(upload: UploadedFile) -> tuple[bytes, str, str, int, int]:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         image: Image.Image = Image.open(io.BytesIO(data))
-        kind = image.format or ""
+        kind = {"MPO": "JPEG"}.get(image.format or "", image.format or "")  # phones' multi-picture JPEG
         if kind not in PHOTO_FORMATS:
             raise OutcomeError("image", _("Upload a JPEG, PNG or WebP photo."))
         if image.width * image.height > PHOTO_MAX_PIXELS:
