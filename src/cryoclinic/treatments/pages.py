@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -63,7 +64,7 @@ def adverse_events(request: HttpRequest) -> HttpResponse:
 @roles_required(ADMIN, PRACTITIONER, RECEPTION)
 @require_http_methods(["GET", "POST"])
 def tasks(request: HttpRequest) -> HttpResponse:
-    """Follow-ups due: open tasks first by due day. Opening the list also creates any newly due reaction task."""
+    """Open tasks by due day, then those done in the last 14 days. Opening the list also creates newly due tasks."""
     if request.method == "POST":
         task = get_object_or_404(FollowUpTask, pk=request.POST.get("task") or 0)
         try:
@@ -72,9 +73,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
             pass  # already done by someone else: the list shows it
         return HttpResponseRedirect(reverse("staff-tasks"))
     events.create_due_tasks(timezone.localdate())
-    rows = FollowUpTask.objects.select_related("client", "done_by").filter(done=False) | FollowUpTask.objects.filter(
-        done=True, done_at__gte=timezone.now() - dt.timedelta(days=14)
-    )
+    recent = Q(done=False) | Q(done_at__gte=timezone.now() - dt.timedelta(days=14))
+    rows = FollowUpTask.objects.filter(recent).select_related("client", "done_by")
     audit.record(request.user, "list", ("treatments.followuptask", ""), request=request)
     return render(request, "treatments/tasks.html", {"tasks": rows.order_by("done", "due_on", "id")[:300],
                                                      "today": timezone.localdate()})
