@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cryoclinic.ops",
     "cryoclinic.directory",
     "cryoclinic.treatments",
+    "cryoclinic.guidance",
     "cryoclinic.api",
 ]
 

@@ -22,6 +22,8 @@ MATRIX: dict[str, set[str]] = {
     "/en/staff/leads/": {"admin", "reception"},
     "/en/staff/calendar/": STAFF,
     "/en/staff/nitrogen/": STAFF,
+    "/en/staff/dose/": {"admin", "practitioner"},
+    "/en/staff/dose/?question=dwell&zone=neck&technique=cotton_swab&skin=male": {"admin", "practitioner"},
     "/en/staff/calendar/?view=week&by=room": STAFF,
     "/en/account/courses/": {"client"},
     "/en/account/calendar/": {"client", "practitioner"},

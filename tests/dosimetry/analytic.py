@@ -40,3 +40,13 @@ def steady_frozen_depth_m(
     """Frozen slab conducting linearly, perfused tissue below decaying as exp(-m z), m = √(w/k_u); fluxes match."""
     m = math.sqrt(perfusion_w_m3k / k_u)
     return k_f * (t_melt - t_surface) / (k_u * m * (t_arterial - t_melt))
+
+
+def convective_surface_c(t_initial: float, t_fluid: float, h: float, k: float, c: float, time_s: float) -> float:
+    """Surface of a semi-infinite solid suddenly exposed to a fluid (Carslaw & Jaeger 1959, §2.7; Incropera
+    Eq. 5.60): θ = 1 − exp(β²) erfc(β), β = h √(α t) / k."""
+    beta = h * math.sqrt(k / c * time_s) / k
+    # exp(β²) erfc(β) = erfcx(β), stable for large β
+    from scipy.special import erfcx
+
+    return t_initial + (t_fluid - t_initial) * (1.0 - float(erfcx(beta)))

@@ -6,6 +6,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from cryoclinic.directory import api as directory
+from cryoclinic.guidance import api as dosimetry
 from cryoclinic.scheduling import api as scheduling
 from cryoclinic.scheduling import resources_api
 from cryoclinic.screening import api as screening
@@ -48,3 +49,4 @@ api.add_router("/directory", directory.router)
 api.add_router("", scheduling.router)
 api.add_router("", resources_api.router)
 api.add_router("", treatments.router)
+api.add_router("/dosimetry", dosimetry.router)

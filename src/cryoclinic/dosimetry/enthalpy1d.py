@@ -143,8 +143,12 @@ def solve(
     isotherms_c: tuple[float, ...] = (0.0, -20.0, -40.0),
     tol_j_m3: float = 1.0,
     max_iterations: int = 100,
+    stop_surface_at_c: float | None = None,
 ) -> Result:
-    """Solve the 1D problem on nodes `depth_m` (increasing, first 0). `deep_c=None` is an insulated deep end."""
+    """Solve the 1D problem on nodes `depth_m` (increasing, first 0). `deep_c=None` is an insulated deep end.
+
+    With `stop_surface_at_c`, stepping ends early once the surface node reaches that temperature (the fields
+    and times then end at that step)."""
     z = np.asarray(depth_m, dtype=float)
     n = z.size
     if n < 3 or z[0] != 0.0 or np.any(np.diff(z) <= 0):
@@ -233,6 +237,10 @@ def solve(
         t = t_iter
         fields[len(iterations)] = t
         frozen[len(iterations)] = float(np.sum(volume * (1.0 - props.fraction_unfrozen(t))))
+        if stop_surface_at_c is not None and t[0] <= stop_surface_at_c:
+            break
+    done = len(iterations) + 1
+    times, fields, frozen = times[:done], fields[:done], frozen[:done]
     return Result(
         depth_m=z,
         time_s=times,

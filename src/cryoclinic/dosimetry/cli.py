@@ -1,0 +1,112 @@
+"""`cryoclinic dose …`: the freeze-dose answers on the command line, as text or `--json`.
+
+cryoclinic dose dwell --zone eyelid --technique cotton_swab --skin female [--passes 5 --contact-s 0.5 --gap-s 3]
+cryoclinic dose freeze --zone zygoma --skin female --depth-mm 1 --margin-mm 1 --diameter-mm 4 --kind benign
+cryoclinic dose table
+cryoclinic dose sources
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from . import answers
+from .data import load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cryoclinic dose", description="Freeze-dose guidance from cited tissue data.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    dwell = commands.add_parser("dwell", help="how long the coolant may rest on one spot before the skin freezes")
+    dwell.add_argument("--zone", required=True)
+    dwell.add_argument("--technique", required=True)
+    dwell.add_argument("--skin", required=True)
+    dwell.add_argument("--passes", type=int, default=0, help="earlier passes over the same spot")
+    dwell.add_argument("--contact-s", type=float, default=0.5, help="contact time of each earlier pass")
+    dwell.add_argument("--gap-s", type=float, default=5.0, help="time between earlier passes")
+    freeze = commands.add_parser("freeze", help="hold time to freeze a lesion to its depth plus a margin")
+    freeze.add_argument("--zone", required=True)
+    freeze.add_argument("--skin", required=True)
+    freeze.add_argument("--technique", default="ln2_cauterization")
+    freeze.add_argument("--depth-mm", type=float, required=True)
+    freeze.add_argument("--margin-mm", type=float, default=1.0)
+    freeze.add_argument("--diameter-mm", type=float, required=True)
+    freeze.add_argument("--kind", required=True, help="benign or malignant: selects the lethal isotherm")
+    freeze.add_argument("--cycles", type=int, default=1)
+    freeze.add_argument("--max-hold-s", type=float, default=120.0)
+    commands.add_parser("table", help="safe dwell for every zone, technique and skin profile")
+    commands.add_parser("sources", help="the publications behind the data")
+    for sub in (dwell, freeze):
+        sub.add_argument("--sensitivity", action="store_true", help="vary each uncertain datum over its range")
+    for sub in commands.choices.values():
+        sub.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _seconds(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:.2f} s"
+
+
+def _text_dwell(row: answers.Dwell) -> str:
+    return (
+        f"{row.zone} / {row.technique} / {row.skin}: safe dwell {row.dwell_s:.2f} s "
+        f"(range {row.shortest_s:.2f}–{row.longest_s:.2f} s), resting skin {row.resting_surface_c:.1f} °C"
+    )
+
+
+def _text_freeze(result: answers.Freeze) -> str:
+    lines = [
+        f"{result.zone} / {result.skin} / {result.technique}: {result.isotherm_c:g} °C to {result.target_mm:g} mm",
+        f"hold {_seconds(result.hold_s)} "
+        f"(range {_seconds(result.hold_range_s[0])} – {_seconds(result.hold_range_s[1])})",
+        f"ice {result.ice_depth_mm:.2f} mm deep; thaw {_seconds(result.thaw_s)}",
+    ]
+    if result.lateral_spread_mm is not None:
+        lines.append(f"ice spreads {result.lateral_spread_mm:.2f} mm beyond the applicator's edge")
+    return "\n".join(lines)
+
+
+def _text_sensitivity(sensitivity: dict[str, list[Any]]) -> str:
+    return "\n".join(f"  {name}: {_seconds(low)} … {_seconds(high)}" for name, (low, high) in sensitivity.items())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "dwell":
+            passes = answers.Passes(args.passes, args.contact_s, args.gap_s)
+            row = answers.safe_dwell(args.zone, args.technique, args.skin, passes=passes, sensitivity=args.sensitivity)
+            payload: Any = row.as_dict()
+            text = _text_dwell(row) + ("\n" + _text_sensitivity(row.sensitivity) if row.sensitivity else "")
+        elif args.command == "freeze":
+            lesion = answers.Lesion(args.depth_mm, args.margin_mm, args.diameter_mm, args.kind)
+            result = answers.freeze_hold(
+                args.zone,
+                args.skin,
+                lesion,
+                technique=args.technique,
+                max_hold_s=args.max_hold_s,
+                cycles=args.cycles,
+                sensitivity=args.sensitivity,
+            )
+            payload = result.as_dict()
+            text = _text_freeze(result) + ("\n" + _text_sensitivity(result.sensitivity) if result.sensitivity else "")
+        elif args.command == "table":
+            rows = answers.dwell_table()
+            payload = [row.as_dict() for row in rows]
+            text = "\n".join(_text_dwell(row) for row in rows)
+        else:
+            payload = load().sources
+            text = "\n".join(f"{sid}: {' '.join(source['citation'].split())}" for sid, source in payload.items())
+    except answers.InputError as error:
+        print(f"cryoclinic dose: error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(payload, ensure_ascii=False, indent=1) if args.json else text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

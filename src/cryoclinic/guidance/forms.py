@@ -1,0 +1,49 @@
+"""The dose page's two questions as forms; choices come from the cited data file."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cryoclinic.dosimetry.data import load
+
+
+def _language() -> str:
+    return "ru" if (get_language() or "ru").startswith("ru") else "en"
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(code, zone.name[_language()]) for code, zone in load().zones.items()]
+
+
+def skin_choices() -> list[tuple[str, str]]:
+    return [(code, str(profile[_language()])) for code, profile in load().profiles.items()]
+
+
+def technique_choices(hold: bool) -> list[tuple[str, str]]:
+    return [(code, t.name[_language()]) for code, t in load().techniques.items() if (t.mode == "hold") == hold]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(code, lethal.name[_language()]) for code, lethal in load().lethal.items()]
+
+
+class DwellForm(forms.Form):
+    zone = forms.ChoiceField(label=_("Zone"), choices=zone_choices)
+    technique = forms.ChoiceField(label=_("Technique"), choices=lambda: technique_choices(False))
+    skin = forms.ChoiceField(label=_("Skin thickness"), choices=skin_choices)
+    passes = forms.IntegerField(label=_("Earlier passes over this spot"), initial=0, required=False)
+    contact_s = forms.FloatField(label=_("Contact per pass, s"), initial=0.5, required=False)
+    gap_s = forms.FloatField(label=_("Time between passes, s"), initial=5.0, required=False)
+
+
+class FreezeForm(forms.Form):
+    zone = forms.ChoiceField(label=_("Zone"), choices=zone_choices)
+    skin = forms.ChoiceField(label=_("Skin thickness"), choices=skin_choices)
+    technique = forms.ChoiceField(label=_("Technique"), choices=lambda: technique_choices(True))
+    lesion_kind = forms.ChoiceField(label=_("Lesion"), choices=kind_choices)
+    lesion_depth_mm = forms.FloatField(label=_("Lesion depth, mm"))
+    margin_mm = forms.FloatField(label=_("Margin, mm"), initial=1.0)
+    lesion_diameter_mm = forms.FloatField(label=_("Lesion diameter, mm"))
+    cycles = forms.IntegerField(label=_("Freeze–thaw cycles"), initial=1)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("staff/dose/", views.dose, name="staff-dose"),
+]

@@ -1,0 +1,88 @@
+"""The staff dose page: the safe-dwell table for every zone, technique and skin profile, and the two questions
+(safe dwell after earlier passes; hold time for a lesion) with temperature–depth plots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cryoclinic.accounts.access import roles_required
+from cryoclinic.accounts.roles import ADMIN, PRACTITIONER
+from cryoclinic.dosimetry import answers
+from cryoclinic.dosimetry.data import load
+
+from .forms import DwellForm, FreezeForm, _language
+from .plots import line_plot
+
+
+def _table() -> dict[str, Any]:
+    data, language = load(), _language()
+    rows = answers.dwell_table()
+    columns = sorted(
+        {(row.technique, row.skin) for row in rows}, key=lambda c: (list(data.techniques).index(c[0]), c[1])
+    )
+    cells = {(row.zone, row.technique, row.skin): row for row in rows}
+    return {
+        "columns": [(data.techniques[t].name[language], data.profiles[s][language]) for t, s in columns],
+        "rows": [(zone.name[language], [cells[(code, t, s)] for t, s in columns]) for code, zone in data.zones.items()],
+    }
+
+
+def _freeze_plots(result: answers.Freeze) -> list[Any]:
+    depth_mm = [z * 1e3 for z in result.depth_m]
+    first = result.cycles[0]
+    profiles = [(_("%(time).0f s") % {"time": p["time_s"]}, depth_mm, p["temperature_c"]) for p in first["profiles"]]
+    shown = [d for d in depth_mm if d <= max(2 * result.target_mm, 3.0)]
+    cut = len(shown)
+    return [
+        line_plot(
+            [(label, x[:cut], y[:cut]) for label, x, y in profiles],
+            x_label=_("depth, mm"),
+            y_label=_("temperature, °C"),
+            title=_("Temperature against depth during the hold"),
+        ),
+        line_plot(
+            [(f"{iso} °C", first["time_s"], depths) for iso, depths in first["isotherm_depth_mm"].items()],
+            x_label=_("time, s"),
+            y_label=_("depth, mm"),
+            title=_("Depth of the isotherms during the hold"),
+        ),
+    ]
+
+
+@roles_required(ADMIN, PRACTITIONER)
+@require_GET
+def dose(request: HttpRequest) -> HttpResponse:
+    question = request.GET.get("question", "")
+    dwell_form = DwellForm(request.GET if question == "dwell" else None)
+    freeze_form = FreezeForm(request.GET if question == "freeze" else None)
+    context: dict[str, Any] = {
+        "dwell_form": dwell_form,
+        "freeze_form": freeze_form,
+        "table": _table(),
+        "sources": load().sources,
+        "question": question,
+    }
+    status = 200
+    if question == "dwell" and dwell_form.is_valid():
+        d = dwell_form.cleaned_data
+        passes = answers.Passes(d["passes"] or 0, d["contact_s"] or 0.5, d["gap_s"] or 5.0)
+        try:
+            context["dwell"] = answers.safe_dwell(d["zone"], d["technique"], d["skin"], passes=passes)
+        except answers.InputError as error:
+            dwell_form.add_error(error.field if error.field in dwell_form.fields else None, error.message)
+    elif question == "freeze" and freeze_form.is_valid():
+        d = freeze_form.cleaned_data
+        lesion = answers.Lesion(d["lesion_depth_mm"], d["margin_mm"], d["lesion_diameter_mm"], d["lesion_kind"])
+        try:
+            result = answers.freeze_hold(d["zone"], d["skin"], lesion, technique=d["technique"], cycles=d["cycles"])
+            context["freeze"], context["plots"] = result, _freeze_plots(result)
+        except answers.InputError as error:
+            freeze_form.add_error(error.field if error.field in freeze_form.fields else None, error.message)
+    if (question == "dwell" and dwell_form.errors) or (question == "freeze" and freeze_form.errors):
+        status = 422
+    return render(request, "guidance/dose.html", context, status=status)
