@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cryoclinic.nitrogen",
     "cryoclinic.ops",
     "cryoclinic.directory",
+    "cryoclinic.reports",
     "cryoclinic.api",
 ]
 
