@@ -44,6 +44,11 @@ class Legend:
     colour: str
 
 
+def _fit(label: str, chars: int = LABEL_W // 7) -> str:
+    """Shorten a label that would run into the bars; the full text stays in the element's <title>."""
+    return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
 def bar_chart_svg(bars: Sequence[Bar], title: str, legend: Sequence[Legend] = ()) -> SafeString:
     """A horizontal bar chart; an empty string when there is nothing to draw."""
     if not bars:
@@ -57,9 +62,11 @@ def bar_chart_svg(bars: Sequence[Bar], title: str, legend: Sequence[Legend] = ()
     for index, bar in enumerate(bars):
         y = PAD + index * ROW_H
         attrs = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in bar.data.items())
-        parts = [f'<g class="bar"{attrs}><text x="0" y="{y + 15}">{escape(bar.label)}</text>']
+        label = f"{escape(_fit(bar.label))}<title>{escape(bar.label)}</title>"
+        parts = [f'<g class="bar"{attrs}><text x="0" y="{y + 15}">{label}</text>']
         x = LABEL_W + bar.offset * scale
-        for segment in bar.segments:
+        drawn = [s for s in bar.segments if s.value > 0] or list(bar.segments[:1])  # a zero shows as a sliver
+        for segment in drawn:
             w = max(segment.value, 0.0) * scale
             tip = f"<title>{escape(segment.label)}</title>" if segment.label else ""
             parts.append(

@@ -84,7 +84,7 @@ def test_sessions_csv_in_english_counts_done_no_shows_and_cancellations(admin_cl
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="cryoclinic-sessions-20261001-20261031-en.csv"'
     assert _csv(response, ",") == [
-        ["Practitioner", "Done", "No-shows", "Cancelled", "No-shows, % of expected visits"],
+        ["Practitioner", "Done", "No-shows", "Cancelled", "No-shows per 100 expected visits"],
         ["Анна Морозова", "4", "1", "0", "20.00"],
         ["Ирина Снегова", "1", "0", "1", "0.00"],
     ]

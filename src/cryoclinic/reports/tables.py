@@ -84,7 +84,7 @@ def sessions_table(rows: Sequence[PractitionerRow]) -> Table:
     return Table(
         "sessions",
         _("Sessions per practitioner"),
-        [_("Practitioner"), _("Done"), _("No-shows"), _("Cancelled"), _("No-shows, % of expected visits")],
+        [_("Practitioner"), _("Done"), _("No-shows"), _("Cancelled"), _("No-shows per 100 expected visits")],
         [[r.practitioner, r.done, r.no_show, r.cancelled, percent(r.no_show_share)] for r in rows],
         [_("Done sessions in total: %(count)d.") % {"count": sum(r.done for r in rows)}],
         charts.sessions_chart(rows),
