@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cryoclinic.nitrogen.services import stock
 from cryoclinic.reports.assemble import report_table
@@ -19,13 +21,14 @@ def test_the_demo_history_fills_every_report_and_loads_once(demo):
     assert load_demo_history() == 0
     clinic = Clinic.objects.get()
     today = timezone.localdate()
-    period = Period(today.replace(day=1).replace(year=today.year - 1), today)
-    sessions, courses, revenue, nitrogen = (
-        report_table(slug, clinic, period) for slug in ("sessions", "courses", "revenue", "nitrogen")
-    )
+    period = Period(today - dt.timedelta(days=365), today)
+    with translation.override("en"):
+        sessions, courses, revenue, nitrogen = (
+            report_table(slug, clinic, period) for slug in ("sessions", "courses", "revenue", "nitrogen")
+        )
     assert [row[1:4] for row in sessions.rows] == [[10, 1, 0], [4, 1, 2]]
     assert len(courses.rows) == 2 and len(courses.page_rows) == 1  # the finished course has a 5-day gap
-    assert revenue.rows == [["Криомассаж лица жидким азотом", 14, 14 * 990, 0]]
+    assert revenue.rows == [["Facial cryomassage with liquid nitrogen", 14, 14 * 990, 0]]
     assert len(nitrogen.rows) >= 5
     assert stock(nitrogen_dewar()).forecast is not None
 
