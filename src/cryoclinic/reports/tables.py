@@ -66,18 +66,15 @@ def percent_text(value: float | None) -> str:
 
 
 def procedure_name(slug: str) -> str:
-    try:
-        return knowledge.get_procedure(slug).name.get(get_language() or "ru")
-    except knowledge.UnknownProcedure:
-        return slug
+    """The procedure's name from the shipped knowledge base (no database read per row)."""
+    shipped = knowledge.knowledge_base().procedures.get(slug)
+    return shipped.name.get(get_language() or "ru") if shipped else slug
 
 
-def side_effect_name(code: str) -> str:
-    for procedure in knowledge.list_procedures():
-        for item in procedure.side_effects:
-            if item.code == code:
-                return item.text.get(get_language() or "ru")
-    return code
+def side_effect_names() -> dict[str, str]:
+    """Side-effect codes of every procedure (the clinic's own items included) → their text in the page's language."""
+    language = get_language() or "ru"
+    return {item.code: item.text.get(language) for p in knowledge.list_procedures() for item in p.side_effects}
 
 
 def sessions_table(rows: Sequence[PractitionerRow]) -> Table:
@@ -193,12 +190,13 @@ def nitrogen_table(
 
 def adverse_table(rows: Sequence[AdverseRateRow]) -> Table:
     everyone = _("whole clinic")
+    names = side_effect_names()
     return Table(
         "adverse-events",
         _("Adverse events per 100 sessions"),
         [_("Practitioner"), _("Event"), _("Events"), _("Done sessions"), _("Per 100 sessions")],
-        [[r.practitioner or everyone, side_effect_name(r.code), r.events, r.sessions, r.per_100] for r in rows],
+        [[r.practitioner or everyone, names.get(r.code, r.code), r.events, r.sessions, r.per_100] for r in rows],
         [],
-        charts.adverse_chart([(side_effect_name(r.code), r.per_100) for r in rows if not r.practitioner]),
+        charts.adverse_chart([(names.get(r.code, r.code), r.per_100) for r in rows if not r.practitioner]),
         health_data=True,
     )
