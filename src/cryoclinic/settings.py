@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cryoclinic.ops",
     "cryoclinic.directory",
     "cryoclinic.guidance",
+    "cryoclinic.reports",
     "cryoclinic.api",
 ]
 
