@@ -98,6 +98,7 @@ def bar_chart_svg(bars: Sequence[Bar], title: str, legend: Sequence[Legend] = ()
         f"<title>{label}</title>" + "".join(rows) + "</svg>"
     )
 
+
 # Line plots: curves on shared axes (temperature against depth, isotherm depth against time).
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 560, 300, 56, 40, 14, 120
 COLOURS = ("#0b4f8a", "#3b8ed0", "#7fb8e6", "#c0392b", "#8e44ad", "#16a085")
