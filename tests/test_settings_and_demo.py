@@ -75,13 +75,17 @@ def test_demo_clients_are_screened_for_cryomassage_and_most_may_be_booked(demo):
     assert IntakeRecord.objects.count() == 20  # loading twice adds nothing
 
 
-def test_the_demo_command_books_three_courses_once(demo, settings):
+def test_the_demo_command_books_three_courses_and_two_past_ones_once(demo, settings):
     from django.core.management import call_command
 
+    from cryoclinic.nitrogen.models import Dewar
     from cryoclinic.scheduling.models import Appointment, Course
 
     settings.DEBUG = True
     call_command("load_demo")
     call_command("load_demo")
-    assert Course.objects.count() == 3 and Appointment.objects.filter(course__isnull=False).count() == 30
-    assert Appointment.objects.filter(course__isnull=True).count() == 1  # today's demo session, loaded once
+    assert Course.objects.filter(status="active").count() == 3
+    assert Appointment.objects.filter(status="booked", course__isnull=False).count() == 30
+    assert Appointment.objects.filter(status="booked", course__isnull=True).count() == 1  # today's demo session
+    assert Course.objects.filter(status__in=["completed", "cancelled"]).count() == 2
+    assert Dewar.objects.count() == 1

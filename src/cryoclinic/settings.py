@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cryoclinic.directory",
     "cryoclinic.treatments",
     "cryoclinic.guidance",
+    "cryoclinic.reports",
     "cryoclinic.api",
 ]
 

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.scheduling.urls")),
     path("", include("cryoclinic.treatments.urls")),
     path("", include("cryoclinic.guidance.urls")),
+    path("", include("cryoclinic.reports.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

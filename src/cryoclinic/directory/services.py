@@ -9,7 +9,7 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Min, Q
+from django.db.models import Avg, Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,16 @@ def stats(procedure: str) -> list[CityStats]:
         (CityStats(cities[c], len(p), min(p), float(statistics.median(p)), max(p)) for c, p in by_city.items()),
         key=lambda s: s.city.name_en,
     )
+
+
+def clinic_price_rub(clinic_id: int, procedure: str) -> int | None:
+    """The clinic's own price for a procedure: the newest entry of a salon the clinic runs (undated entries last)."""
+    entry = (
+        PriceEntry.objects.filter(salon__clinic_id=clinic_id, procedure=procedure)
+        .order_by(F("date").desc(nulls_last=True), "-id")
+        .first()
+    )
+    return entry.amount_rub if entry else None
 
 
 def rating_label(count: int, average: float | None) -> str:

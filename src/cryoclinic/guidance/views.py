@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 
 from cryoclinic.accounts.access import roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER
+from cryoclinic.charts import line_plot
 from cryoclinic.dosimetry import answers
 from cryoclinic.dosimetry.data import load
 
 from .forms import DwellForm, FreezeForm, _language
-from .plots import line_plot
 
 
 def _table() -> dict[str, Any]:

@@ -26,16 +26,33 @@ class Stock:
     unrated_procedures: tuple[str, ...]  # booked procedures with no consumption rate: the forecast leaves them out
 
 
-def _rate_table(dewar: Dewar) -> dict[str, float]:
-    rates: dict[str, float] = {}
-    for rate in ConsumptionRate.objects.filter(clinic=dewar.clinic):
-        if not rate.technique or rate.procedure not in rates:
-            rates[rate.procedure] = float(rate.litres_per_session)
-    return rates
+RateTable = dict[tuple[str, str], float]
+
+
+def rate_table(clinic_id: int) -> RateTable:
+    """The clinic's consumption rates by (procedure, technique); technique "" is the rate for any technique."""
+    return {
+        (r.procedure, r.technique): float(r.litres_per_session)
+        for r in ConsumptionRate.objects.filter(clinic_id=clinic_id)
+    }
+
+
+def rate_for(rates: RateTable, procedure: str, technique: str) -> float | None:
+    """Litres one session takes: the technique's own rate where the technique is known and rated, else the
+    procedure's any-technique rate, else (technique unknown) the highest of its techniques' rates, so the
+    forecast errs towards running out early. None: no rate for the procedure at all."""
+    if technique and (procedure, technique) in rates:
+        return rates[(procedure, technique)]
+    if (procedure, "") in rates:
+        return rates[(procedure, "")]
+    if technique:
+        return None
+    known = [litres for (p, _t), litres in rates.items() if p == procedure]
+    return max(known) if known else None
 
 
 def planned_use(dewar: Dewar, start: dt.date, days: int) -> tuple[dict[dt.date, float], tuple[str, ...]]:
-    """Litres the booked sessions will take per day, from the clinic's consumption rates."""
+    """Litres the booked sessions will take per day, from the clinic's rates for their procedure and technique."""
     tz = ZoneInfo(dewar.clinic.time_zone)
     begin = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
     booked = Appointment.objects.filter(
@@ -46,13 +63,14 @@ def planned_use(dewar: Dewar, start: dt.date, days: int) -> tuple[dict[dt.date, 
     )
     if dewar.procedures:
         booked = booked.filter(procedure__in=dewar.procedures)
-    rates = _rate_table(dewar)
+    rates = rate_table(dewar.clinic_id)
     use: dict[dt.date, float] = defaultdict(float)
     unrated = set()
-    for appointment in booked:
-        rate = rates.get(appointment.procedure)
+    for appointment in booked.only("procedure", "technique", "starts_at"):
+        rate = rate_for(rates, appointment.procedure, appointment.technique)
         if rate is None:
-            unrated.add(appointment.procedure)
+            technique = f" ({appointment.technique})" if appointment.technique else ""
+            unrated.add(appointment.procedure + technique)
             continue
         use[appointment.starts_at.astimezone(tz).date()] += rate
     return dict(use), tuple(sorted(unrated))

@@ -36,6 +36,7 @@ class PlanIn(Schema):
     availability: list[WindowIn] = Field(min_length=1)
     preferred_practitioner: int | None = None
     preferred_time: dt.time | None = None
+    technique: str = Field("", description="a technique code of the procedure (e.g. cotton_swab); empty: not chosen")
 
 
 class SessionOut(Schema):
@@ -102,6 +103,7 @@ def _input(request: HttpRequest, payload: PlanIn) -> services.PlanInput | HttpRe
         availability=tuple(TimeWindow(w.weekday, w.start, w.end) for w in payload.availability),
         preferred_practitioner_id=payload.preferred_practitioner,
         preferred_time=payload.preferred_time,
+        technique=payload.technique,
     )
 
 

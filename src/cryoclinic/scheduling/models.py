@@ -176,6 +176,12 @@ class Appointment(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    technique = models.CharField(
+        max_length=50, blank=True, help_text=_("the knowledge base's technique code, where chosen at booking")
+    )
+    price_rub = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("the clinic's price for the procedure when booked, roubles; empty: none")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

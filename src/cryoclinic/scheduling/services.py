@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cryoclinic.clients.models import Client
+from cryoclinic.directory.services import clinic_price_rub
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.screening.services import BookingCheck, may_book
 from cryoclinic.treatments.history import adverse_event_codes
@@ -112,10 +113,25 @@ class PlanInput:
     availability: tuple[TimeWindow, ...]
     preferred_practitioner_id: int | None = None
     preferred_time: dt.time | None = None
+    technique: str = ""  # a technique code of the procedure, where chosen: the nitrogen forecast uses its rate
+
+
+def check_technique(procedure_slug: str, technique: str) -> None:
+    if not technique:
+        return
+    try:
+        codes = [t.code for t in knowledge.get_procedure(procedure_slug).techniques]
+    except knowledge.UnknownProcedure as exc:
+        raise SchedulingError("procedure", f"Unknown procedure {procedure_slug!r}.") from exc
+    if technique not in codes:
+        raise SchedulingError(
+            "technique", f"Unknown technique {technique!r} for {procedure_slug}; use one of {', '.join(codes)}."
+        )
 
 
 def plan(clinic: Clinic, request: PlanInput) -> PlanResult:
     """The dry run: what the planner proposes against today's bookings. Nothing is written."""
+    check_technique(request.procedure, request.technique)
     rules = course_rules(request.procedure)
     return plan_course(
         clinic_spec(clinic),
@@ -192,6 +208,7 @@ def book_course(
     clinic: Clinic, request: PlanInput, *, by: User | None, sessions: Sequence[PlannedSession] | None = None
 ) -> Course:
     """Screen, plan (or take the confirmed plan) and write the course and every session, all or nothing."""
+    check_technique(request.procedure, request.technique)
     check = may_book(
         request.client,
         request.procedure,
@@ -220,11 +237,16 @@ def book_course(
             knowledge_version=knowledge.get_procedure(request.procedure).version,
             created_by=by,
         )
-        _write_sessions(course, sessions)
+        _write_sessions(
+            course, sessions, technique=request.technique, price_rub=clinic_price_rub(clinic.pk, request.procedure)
+        )
     return course
 
 
-def _write_sessions(course: Course, sessions: Sequence[PlannedSession]) -> None:
+def _write_sessions(
+    course: Course, sessions: Sequence[PlannedSession], *, technique: str, price_rub: int | None
+) -> None:
+    """Each session keeps the technique and the clinic's price as booked: revenue counts what was agreed."""
     for session in sessions:
         _write(
             Appointment(
@@ -237,6 +259,8 @@ def _write_sessions(course: Course, sessions: Sequence[PlannedSession]) -> None:
                 room_id=session.room_id,
                 starts_at=session.start,
                 ends_at=session.end,
+                technique=technique,
+                price_rub=price_rub,
             )
         )
 
@@ -290,7 +314,7 @@ def replan_rest(course: Course, *, after: Appointment) -> PlanResult:
         return result
     for appointment in rest:
         appointment.delete()
-    _write_sessions(course, result.sessions)
+    _write_sessions(course, result.sessions, technique=first.technique, price_rub=first.price_rub)
     return result
 
 

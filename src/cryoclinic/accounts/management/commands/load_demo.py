@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cryoclinic.demo import DEMO_PASSWORD, load_demo
+from cryoclinic.reports.demo import load_demo_history
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo accounts with DEBUG off; pass --force if you mean it.")
         counts = load_demo(with_courses=True)
+        load_demo_history()
         self.stdout.write(
             "Demo clinic loaded: {clinics} clinic(s), {practitioners} practitioners, {rooms} rooms, "
             "{clients} clients.".format(**counts)
