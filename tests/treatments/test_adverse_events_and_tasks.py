@@ -162,3 +162,16 @@ def test_the_daily_command_creates_due_tasks_and_alerts_the_clinic_once(appointm
     assert (message.key, message.recipient, message.kind) == (
         f"follow-up-task:{task.pk}", "clinic@example.com", "follow_up_task"
     )
+
+
+def test_reported_events_feed_the_adverse_events_report(appointment, practitioner_user):
+    from cryoclinic.reports import queries
+    from cryoclinic.reports.metrics import AdverseEventRecord, Period
+
+    _report(appointment, practitioner_user)
+    events.record_adverse_event(appointment.client, appointment.procedure, code="peeling", severity="mild",
+                                onset_on=DAY, by=practitioner_user, today=DAY)  # no appointment: not attributed
+    found = queries.adverse_event_records(appointment.clinic, Period(DAY, DAY))
+    assert found == [AdverseEventRecord("Анна Морозова", "mild_redness", DAY)]
+    later = Period(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=2))
+    assert queries.adverse_event_records(appointment.clinic, later) == []

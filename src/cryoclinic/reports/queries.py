@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from cryoclinic.nitrogen.models import Dewar
 from cryoclinic.nitrogen.services import rate_for, rate_table
 from cryoclinic.scheduling.models import Appointment, Clinic, Course
+from cryoclinic.treatments.models import AdverseEvent
 
 from .metrics import (
     AdverseEventRecord,
@@ -21,9 +22,21 @@ from .metrics import (
 
 AdverseEventQuery = Callable[[Clinic, Period], list[AdverseEventRecord]]
 
-# The adverse-event records of a period, once session records exist (cryoclinic.treatments): set this to a
-# function returning them and the report "adverse events per 100 sessions" appears on the page and as CSV.
-ADVERSE_EVENT_QUERY: AdverseEventQuery | None = None
+
+def treatment_adverse_events(clinic: Clinic, period: Period) -> list[AdverseEventRecord]:
+    """Adverse events reported against one of the clinic's appointments, by onset day, with its practitioner."""
+    rows = AdverseEvent.objects.filter(
+        appointment__clinic=clinic, onset_on__gte=period.start, onset_on__lte=period.end
+    ).select_related("appointment__practitioner")
+    return [
+        AdverseEventRecord(e.appointment.practitioner.display_name, e.code, e.onset_on)
+        for e in rows
+        if e.appointment is not None
+    ]
+
+
+# The source of adverse-event records; None leaves the report "adverse events per 100 sessions" out.
+ADVERSE_EVENT_QUERY: AdverseEventQuery | None = treatment_adverse_events
 
 
 def report_clinic() -> Clinic | None:
