@@ -37,7 +37,7 @@ def test_practitioner_runs_the_demo_session_to_completion_and_records_a_reaction
     form = page.get_by_test_id("details-form")
     form.get_by_label("Technique").select_option("cotton_swab")
     form.get_by_label("forehead").check()
-    form.get_by_label("cheeks").check()
+    form.get_by_label("Cheekbone (zygoma)").check()
     day = timezone.localdate().isoformat()
     form.get_by_label("Started at").fill(f"{day}T10:00")
     form.get_by_label("Ended at").fill(f"{day}T10:15")

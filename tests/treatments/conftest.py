@@ -69,7 +69,7 @@ def fill(record, by, *, minutes: int = 15, **details):
     if record.procedure == "cryodestruction":
         base |= {"lesion_site": "left forearm", "lesion_size_mm": 4}
     else:
-        base |= {"zones": ["forehead", "cheeks"]}
+        base |= {"zones": ["forehead", "zygoma"]}
     services.update_session(record, base | details, by=by)
     services.issue_aftercare(record, "ru", by=by)
     return record

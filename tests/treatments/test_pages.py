@@ -76,7 +76,7 @@ def test_a_practitioner_runs_the_whole_session_through_the_pages(client, appoint
     preparation = {f"prep_{c}": "on" for c in ("no_peeling", "no_decorative_cosmetics", "cosmetologist_consultation")}
     assert client.post(_url(appointment, "session/rescreen/"), answers | preparation).status_code == 302
     client.post(_url(appointment), {
-        "action": "details", "details-technique": "cotton_swab", "details-zones": ["forehead", "cheeks"],
+        "action": "details", "details-technique": "cotton_swab", "details-zones": ["forehead", "zygoma"],
         "details-started_at": "2026-11-25T10:00", "details-ended_at": "2026-11-25T10:15",
         "details-stages_done": ["makeup_removal", "coolant_along_massage_lines", "cream_or_mask"],
         "details-reactions": ["mild_redness"],

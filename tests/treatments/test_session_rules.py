@@ -76,7 +76,7 @@ def test_a_correction_is_a_new_version_and_keeps_the_original(appointment, pract
     assert (corrected.completed_by, corrected.correction_reason) == (admin, "Neck was treated too")
     assert corrected.zones == ["forehead", "neck"] and corrected.notes == "first"
     kept = SessionRecord.objects.get(pk=original.pk)
-    assert kept.zones == ["cheeks", "forehead"] and kept.status == "completed"
+    assert kept.zones == ["forehead", "zygoma"] and kept.status == "completed"
     assert [r.version for r in services.versions(appointment)] == [2, 1]
     assert services.current_record(appointment) == corrected
 

@@ -9,24 +9,24 @@ from django.utils.translation import gettext_lazy as _
 from cryoclinic.dosimetry.data import load
 
 
-def _language() -> str:
+def content_language() -> str:
     return "ru" if (get_language() or "ru").startswith("ru") else "en"
 
 
 def zone_choices() -> list[tuple[str, str]]:
-    return [(code, zone.name[_language()]) for code, zone in load().zones.items()]
+    return [(code, zone.name[content_language()]) for code, zone in load().zones.items()]
 
 
 def skin_choices() -> list[tuple[str, str]]:
-    return [(code, str(profile[_language()])) for code, profile in load().profiles.items()]
+    return [(code, str(profile[content_language()])) for code, profile in load().profiles.items()]
 
 
 def technique_choices(hold: bool) -> list[tuple[str, str]]:
-    return [(code, t.name[_language()]) for code, t in load().techniques.items() if (t.mode == "hold") == hold]
+    return [(code, t.name[content_language()]) for code, t in load().techniques.items() if (t.mode == "hold") == hold]
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(code, lethal.name[_language()]) for code, lethal in load().lethal.items()]
+    return [(code, lethal.name[content_language()]) for code, lethal in load().lethal.items()]
 
 
 class DwellForm(forms.Form):

@@ -16,11 +16,11 @@ from cryoclinic.charts import line_plot
 from cryoclinic.dosimetry import answers
 from cryoclinic.dosimetry.data import load
 
-from .forms import DwellForm, FreezeForm, _language
+from .forms import DwellForm, FreezeForm, content_language
 
 
 def _table() -> dict[str, Any]:
-    data, language = load(), _language()
+    data, language = load(), content_language()
     rows = answers.dwell_table()
     columns = sorted(
         {(row.technique, row.skin) for row in rows}, key=lambda c: (list(data.techniques).index(c[0]), c[1])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from cryoclinic.accounts import audit
 from cryoclinic.accounts.access import roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER, RECEPTION, has_role
+from cryoclinic.guidance.session import session_dwell
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.scheduling.models import Appointment
 from cryoclinic.screening import services as screening
@@ -106,6 +107,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             "duration_warning": services.duration_warning(record),
             "versions": services.versions(appointment),
             "zone_labels": [zone_label(code) for code in record.zones],
+            "dwell": session_dwell(appointment.procedure, record.technique, record.zones),
             "stage_labels": {s.code: s.text for s in procedure.protocol_stages},
             "preparation": [
                 (item, record.intake is not None and item.code in record.intake.preparation_confirmed)

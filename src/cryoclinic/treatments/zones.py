@@ -1,21 +1,26 @@
-"""Anatomical zones a practitioner marks as treated: the clinic's list of where, not a medical claim.
+"""Anatomical zones a practitioner marks as treated: where, not a medical claim.
 
-Facial cryomassage lists the face's zones; scalp darsonvalization the scalp; cryodestruction records
+Facial cryomassage lists the face's zones of the freeze-dose data (the facial sites whose skin thickness
+was measured, so each zone has a safe dwell); scalp darsonvalization the scalp; cryodestruction records
 the lesion's site and size instead (see `LESION_PROCEDURES`).
 """
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-FACE_ZONES: tuple[tuple[str, Promise], ...] = (
-    ("forehead", _("forehead")),
-    ("periorbital", _("periorbital area")),
-    ("nose", _("nose")),
-    ("cheeks", _("cheeks")),
-    ("perioral_chin", _("perioral area and chin")),
-    ("neck", _("neck")),
+from cryoclinic.dosimetry.data import load as dose_data
+
+
+def _face_zone_name(code: str) -> str:
+    language = "ru" if (get_language() or "ru").startswith("ru") else "en"
+    return dose_data().zones[code].name[language]
+
+
+FACE_ZONES: tuple[tuple[str, Promise], ...] = tuple(
+    (code, lazy(_face_zone_name, str)(code)) for code in dose_data().zones
 )
 SCALP_ZONES: tuple[tuple[str, Promise], ...] = (("scalp", _("scalp")),)
 

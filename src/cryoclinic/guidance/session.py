@@ -1,0 +1,47 @@
+"""The safe dwell shown on a treatment session's screen: for the zones and technique being recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryoclinic.dosimetry import answers
+from cryoclinic.dosimetry.data import load
+
+from .forms import content_language
+
+
+@dataclass(frozen=True)
+class DwellRow:
+    zone: str
+    zone_name: str
+    cells: tuple[answers.Dwell, ...]  # one per skin profile, in the data's order
+
+
+@dataclass(frozen=True)
+class SessionDwell:
+    technique: str
+    technique_name: str
+    skins: tuple[str, ...]
+    rows: tuple[DwellRow, ...]
+
+
+def session_dwell(procedure: str, technique: str, zones: Sequence[str]) -> SessionDwell | None:
+    """Dwell rows for the treated zones (all zones while none is marked), or None when the dose engine has no
+    moving technique for this procedure."""
+    data, language = load(), content_language()
+    moving = [code for code, t in data.techniques.items() if t.procedure == procedure and t.mode != "hold"]
+    if not moving:
+        return None
+    chosen = technique if technique in moving else moving[0]
+    shown = [zone for zone in zones if zone in data.zones] or list(data.zones)
+    rows = tuple(
+        DwellRow(
+            zone,
+            data.zones[zone].name[language],
+            tuple(answers.safe_dwell(zone, chosen, skin) for skin in data.profiles),
+        )
+        for zone in shown
+    )
+    skins = tuple(str(profile[language]) for profile in data.profiles.values())
+    return SessionDwell(chosen, data.techniques[chosen].name[language], skins, rows)

@@ -1,0 +1,39 @@
+"""The session screen shows the freeze-dose engine's safe dwell for the zones and technique being recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from cryoclinic.dosimetry.answers import safe_dwell
+from cryoclinic.treatments import services
+
+from .conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dwell_for_the_treated_zones_and_technique_is_shown(client, appointment, practitioner_user):
+    record = services.open_session(appointment, by=practitioner_user)
+    fill(record, practitioner_user, technique="pressure_device", zones=["eyelid", "neck"])
+    client.force_login(practitioner_user)
+    page = client.get(f"/en/staff/appointments/{appointment.pk}/session/").content.decode()
+    section = page[page.index('data-testid="session-dwell"'):]
+    section = section[: section.index("</section>")]
+    assert "Pressurised device" in section
+    assert 'data-zone="eyelid"' in section and 'data-zone="neck"' in section and 'data-zone="forehead"' not in section
+    expected = safe_dwell("eyelid", "pressure_device", "female").dwell_s
+    assert f"{expected:.2f} s" in section
+
+
+def test_before_zones_are_marked_every_zone_is_listed(client, appointment, practitioner_user):
+    services.open_session(appointment, by=practitioner_user)
+    client.force_login(practitioner_user)
+    page = client.get(f"/en/staff/appointments/{appointment.pk}/session/").content.decode()
+    assert page.count('<tr data-zone="') == 8
+
+
+def test_a_procedure_without_a_moving_technique_shows_no_dwell(client, cryo_appointment, practitioner_user):
+    services.open_session(cryo_appointment, by=practitioner_user)
+    client.force_login(practitioner_user)
+    page = client.get(f"/en/staff/appointments/{cryo_appointment.pk}/session/").content.decode()
+    assert 'data-testid="session-dwell"' not in page
