@@ -7,6 +7,8 @@ the lesion's site and size instead (see `LESION_PROCEDURES`).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +21,9 @@ def _face_zone_name(code: str) -> str:
     return dose_data().zones[code].name[language]
 
 
+_lazy_face_zone_name = lazy(_face_zone_name, str)
 FACE_ZONES: tuple[tuple[str, Promise], ...] = tuple(
-    (code, lazy(_face_zone_name, str)(code)) for code in dose_data().zones
+    (code, cast(Promise, _lazy_face_zone_name(code))) for code in dose_data().zones
 )
 SCALP_ZONES: tuple[tuple[str, Promise], ...] = (("scalp", _("scalp")),)
 
