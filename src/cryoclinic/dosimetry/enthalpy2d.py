@@ -39,6 +39,7 @@ class Result2D:
     temperature_c: FloatArray  # shape (len(output_time_s), len(depth_m), len(radius_m))
     axis_isotherm_depth_m: dict[float, FloatArray]  # per time_s, on the axis r = 0
     surface_isotherm_radius_m: dict[float, FloatArray]  # per time_s, on the surface z = 0
+    surface_frozen_radius_m: FloatArray  # per time_s: frozen fraction x ring width summed along the surface
     frozen_volume_m3: FloatArray  # per time_s: sum of frozen fraction x control volume
     surface_centre_c: FloatArray  # per time_s
     surface_freeze_time_s: float | None  # the surface centre first reaches the liquidus
@@ -217,11 +218,15 @@ def solve(
     axis = np.empty((times.size, nz))
     top = np.empty((times.size, nr))
     frozen = np.empty(times.size)
+    frozen_radius = np.empty(times.size)
+    ring_width = np.diff(grid.ring_faces)
 
     def record(j: int, temp: FloatArray) -> None:
         square = temp.reshape(nz, nr)
         axis[j], top[j] = square[:, 0], square[0]
-        frozen[j] = float(volume @ (1.0 - props.fraction_unfrozen(temp)))
+        ice = 1.0 - props.fraction_unfrozen(temp)
+        frozen[j] = float(volume @ ice)
+        frozen_radius[j] = float(ring_width @ ice[:nr])
         fields[out_index == j] = square
 
     record(0, t)
@@ -296,6 +301,7 @@ def solve(
         temperature_c=fields,
         axis_isotherm_depth_m={iso: isotherm_depths(z, axis, iso) for iso in isotherms_c},
         surface_isotherm_radius_m={iso: isotherm_depths(r, top, iso) for iso in isotherms_c},
+        surface_frozen_radius_m=frozen_radius,
         frozen_volume_m3=frozen,
         surface_centre_c=axis[:, 0].copy(),
         surface_freeze_time_s=_first_crossing(times, axis[:, 0], float(props.t_l[0])),
