@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scipy.optimize import brentq
 from scipy.special import erf, erfc
 
@@ -40,3 +41,24 @@ def steady_frozen_depth_m(
     """Frozen slab conducting linearly, perfused tissue below decaying as exp(-m z), m = √(w/k_u); fluxes match."""
     m = math.sqrt(perfusion_w_m3k / k_u)
     return k_f * (t_melt - t_surface) / (k_u * m * (t_arterial - t_melt))
+
+
+def neumann_temperature_c(
+    depth_m: np.ndarray,
+    time_s: float,
+    lam: float,
+    k_s: float,
+    k_l: float,
+    c_s: float,
+    c_l: float,
+    t_surface: float,
+    t_melt: float,
+    t_initial: float,
+) -> np.ndarray:
+    """The two-phase Neumann temperature field: erf profile in the solid, erfc profile in the liquid."""
+    alpha_s, alpha_l = k_s / c_s, k_l / c_l
+    nu = math.sqrt(alpha_s / alpha_l)
+    front = 2 * lam * math.sqrt(alpha_s * time_s)
+    solid = t_surface + (t_melt - t_surface) * erf(depth_m / (2 * math.sqrt(alpha_s * time_s))) / erf(lam)
+    liquid = t_initial - (t_initial - t_melt) * erfc(depth_m / (2 * math.sqrt(alpha_l * time_s))) / erfc(lam * nu)
+    return np.where(depth_m < front, solid, liquid)
