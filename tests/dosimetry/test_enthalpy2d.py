@@ -282,3 +282,26 @@ def test_bad_2d_input_is_refused_naming_the_argument(change, message):
     args.update(change)
     with pytest.raises(ValueError, match=message):
         enthalpy2d.solve(**args)
+
+
+@pytest.mark.parametrize("nr, nz", [(5, 9), (9, 5)], ids=["ordered-by-radius", "ordered-by-depth"])
+def test_the_banded_solve_matches_a_sparse_direct_solve_in_either_ordering(nr, nz):
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import spsolve
+
+    rng = np.random.default_rng(5)
+    grid = enthalpy2d._Grid(np.linspace(0.0, 1.0, nr), np.linspace(0.0, 1.0, nz))
+    off_r, off_z = -rng.uniform(0.1, 1.0, (nz, nr - 1)), -rng.uniform(0.1, 1.0, (nz - 1, nr))
+    diag = rng.uniform(0.1, 1.0, (nz, nr))
+    diag[:, :-1] -= off_r
+    diag[:, 1:] -= off_r
+    diag[:-1] -= off_z
+    diag[1:] -= off_z
+    idx = np.arange(nr * nz).reshape(nz, nr)
+    rows = np.concatenate((idx[:, :-1].ravel(), idx[:-1].ravel()))
+    cols = np.concatenate((idx[:, 1:].ravel(), idx[1:].ravel()))
+    offs = np.concatenate((off_r.ravel(), off_z.ravel()))
+    a = sp.coo_matrix((offs, (rows, cols)), shape=(nr * nz,) * 2)
+    a = (a + a.T + sp.diags(diag.ravel())).tocsc()
+    rhs = rng.normal(size=(nz, nr))
+    assert np.allclose(grid.solve(diag, off_r, off_z, rhs), spsolve(a, rhs.ravel()), rtol=1e-10, atol=1e-12)
