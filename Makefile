@@ -36,3 +36,6 @@ messages: install
 
 bench-scheduling: install
 	$(BIN)/python bench/scheduling/run.py
+
+bench-dosimetry: install
+	$(BIN)/python bench/dosimetry/run.py

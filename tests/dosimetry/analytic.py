@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scipy.optimize import brentq
-from scipy.special import erf, erfc
+from scipy.special import erf, erfc, erfcx  # erfcx(β) = exp(β²) erfc(β), stable for large β
 
 
 def neumann_lambda(
@@ -46,7 +47,25 @@ def convective_surface_c(t_initial: float, t_fluid: float, h: float, k: float, c
     """Surface of a semi-infinite solid suddenly exposed to a fluid (Carslaw & Jaeger 1959, §2.7; Incropera
     Eq. 5.60): θ = 1 − exp(β²) erfc(β), β = h √(α t) / k."""
     beta = h * math.sqrt(k / c * time_s) / k
-    # exp(β²) erfc(β) = erfcx(β), stable for large β
-    from scipy.special import erfcx
-
     return t_initial + (t_fluid - t_initial) * (1.0 - float(erfcx(beta)))
+
+
+def neumann_temperature_c(
+    depth_m: np.ndarray,
+    time_s: float,
+    lam: float,
+    k_s: float,
+    k_l: float,
+    c_s: float,
+    c_l: float,
+    t_surface: float,
+    t_melt: float,
+    t_initial: float,
+) -> np.ndarray:
+    """The two-phase Neumann temperature field: erf profile in the solid, erfc profile in the liquid."""
+    alpha_s, alpha_l = k_s / c_s, k_l / c_l
+    nu = math.sqrt(alpha_s / alpha_l)
+    front = 2 * lam * math.sqrt(alpha_s * time_s)
+    solid = t_surface + (t_melt - t_surface) * erf(depth_m / (2 * math.sqrt(alpha_s * time_s))) / erf(lam)
+    liquid = t_initial - (t_initial - t_melt) * erfc(depth_m / (2 * math.sqrt(alpha_l * time_s))) / erfc(lam * nu)
+    return np.where(depth_m < front, solid, liquid)

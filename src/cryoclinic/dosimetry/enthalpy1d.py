@@ -20,6 +20,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import solve_banded
 
+from .stepping import Schedule, check_schedule, contact_on, schedule_breaks, time_grid
+
 FloatArray = NDArray[np.float64]
 
 
@@ -143,10 +145,14 @@ def solve(
     isotherms_c: tuple[float, ...] = (0.0, -20.0, -40.0),
     tol_j_m3: float = 1.0,
     max_iterations: int = 100,
+    schedule: Schedule | None = None,
+    surface_off: Surface | None = None,
     stop_surface_at_c: float | None = None,
 ) -> Result:
     """Solve the 1D problem on nodes `depth_m` (increasing, first 0). `deep_c=None` is an insulated deep end.
 
+    With a `schedule` (see `stepping`), `surface` applies while the contact is on and `surface_off` (None =
+    insulated, or room air as a convective Surface) while it is lifted; phase ends become step boundaries.
     With `stop_surface_at_c`, stepping ends early once the surface node reaches that temperature (the fields
     and times then end at that step)."""
     z = np.asarray(depth_m, dtype=float)
@@ -155,30 +161,41 @@ def solve(
         raise ValueError("depth_m must start at 0 and increase strictly, with at least 3 nodes.")
     if dt_s <= 0 or duration_s <= 0:
         raise ValueError("dt_s and duration_s must be positive.")
+    check_schedule(schedule)
     props = _Props(tissue, n)
     volume = _volumes(z)
     dz = np.diff(z)
     t = np.broadcast_to(np.asarray(initial_c, dtype=float), (n,)).copy()
+    times, step_sizes = time_grid(duration_s, dt_s, schedule_breaks(schedule))
+
+    def boundary(step: int) -> Surface | None:
+        return surface if contact_on(schedule, times[step], times[step + 1]) else surface_off
+
     fixed = np.zeros(n, dtype=bool)
-    if surface.temperature_c is not None:
+    first = boundary(0)
+    if first is not None and first.temperature_c is not None:
         fixed[0] = True
-        t[0] = surface.temperature_c
+        t[0] = first.temperature_c
     if deep_c is not None:
         fixed[-1] = True
         t[-1] = deep_c
-    free = ~fixed
     h = props.enthalpy(t)
-    h_start = float(np.sum(volume[free] * h[free]))
-    steps = max(1, int(np.ceil(duration_s / dt_s - 1e-9)))
-    dt = duration_s / steps
-    times = np.linspace(0.0, duration_s, steps + 1)
-    fields = np.empty((steps + 1, n))
+    h_start = h.copy()
+    fields = np.empty((times.size, n))
     fields[0] = t
-    frozen = np.empty(steps + 1)
+    frozen = np.empty(times.size)
     frozen[0] = float(np.sum(volume * (1.0 - props.fraction_unfrozen(t))))
     boundary_in = source_in = 0.0
     iterations: list[int] = []
-    for _ in range(steps):
+    for step, dt in enumerate(step_sizes):
+        surface_now = boundary(step)
+        fixed[0] = surface_now is not None and surface_now.temperature_c is not None
+        if surface_now is not None and surface_now.temperature_c is not None and t[0] != surface_now.temperature_c:
+            t[0] = surface_now.temperature_c
+            h_fixed = float(props.enthalpy(t)[0])
+            boundary_in += volume[0] * (h_fixed - h[0])
+            h[0] = h_fixed
+        free = ~fixed
         h_old = h.copy()
         t_iter, h_iter = t.copy(), h.copy()
         iteration = 0
@@ -198,9 +215,9 @@ def solve(
             diag[1:] += g
             upper = -g.copy()
             lower = -g.copy()
-            if surface.h_w_m2k is not None and surface.t_coolant_c is not None and not fixed[0]:
-                diag[0] += surface.h_w_m2k
-                rhs[0] += surface.h_w_m2k * surface.t_coolant_c
+            if surface_now is not None and surface_now.h_w_m2k is not None and surface_now.t_coolant_c is not None:
+                diag[0] += surface_now.h_w_m2k
+                rhs[0] += surface_now.h_w_m2k * surface_now.t_coolant_c
             for i in np.flatnonzero(fixed):
                 diag[i], rhs[i] = 1.0, t[i]
                 if i > 0:
@@ -226,8 +243,8 @@ def solve(
         flux_in = 0.0
         if fixed[0]:
             flux_in += g[0] * (t[0] - t_new[1])
-        elif surface.h_w_m2k is not None and surface.t_coolant_c is not None:
-            flux_in += surface.h_w_m2k * (surface.t_coolant_c - t_new[0])
+        elif surface_now is not None and surface_now.h_w_m2k is not None and surface_now.t_coolant_c is not None:
+            flux_in += surface_now.h_w_m2k * (surface_now.t_coolant_c - t_new[0])
         if fixed[-1]:
             flux_in += g[-1] * (t[-1] - t_new[-2])
         boundary_in += flux_in * dt
@@ -248,7 +265,7 @@ def solve(
         isotherm_depth_m={iso: isotherm_depths(z, fields, iso) for iso in isotherms_c},
         frozen_thickness_m=frozen,
         surface_freeze_time_s=_first_crossing(times, fields[:, 0], float(props.t_l[0])),
-        enthalpy_change_j_m2=float(np.sum(volume[free] * h[free])) - h_start,
+        enthalpy_change_j_m2=float(np.sum(volume * (h - h_start))),
         boundary_heat_in_j_m2=boundary_in,
         source_heat_in_j_m2=source_in,
         iterations=iterations,

@@ -1,0 +1,73 @@
+"""Time grids and contact schedules shared by the 1D and 2D enthalpy solvers.
+
+A schedule says when the coolant contact is applied: either a function of time returning True while the
+contact is on (evaluated at the middle of each step, so the caller chooses a step that resolves it), or a
+list of phases (t_start_s, t_end_s, on); time covered by no phase is "off". Phase ends become step
+boundaries, so lifting and re-applying the contact happens exactly at the given times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+Phase = tuple[float, float, bool]
+Schedule = Callable[[float], bool] | Sequence[Phase]
+
+
+def check_schedule(schedule: Schedule | None) -> None:
+    if schedule is None or callable(schedule):
+        return
+    previous_end = -math.inf
+    for phase in sorted(schedule, key=lambda p: p[0]):
+        if len(phase) != 3:
+            raise ValueError("schedule phases must be (t_start_s, t_end_s, on).")
+        start, end, _ = phase
+        if not start < end:
+            raise ValueError(f"schedule phase ({start}, {end}) must end after it starts.")
+        if start < previous_end:
+            raise ValueError(f"schedule phase starting at {start} s overlaps the one before.")
+        previous_end = end
+
+
+def schedule_breaks(schedule: Schedule | None) -> list[float]:
+    """The phase boundaries of a phase list (none for a function or no schedule)."""
+    if schedule is None or callable(schedule):
+        return []
+    return [float(t) for start, end, _ in schedule for t in (start, end)]
+
+
+def contact_on(schedule: Schedule | None, t0: float, t1: float) -> bool:
+    """Whether the contact is on during the step [t0, t1]; always on without a schedule."""
+    if schedule is None:
+        return True
+    middle = 0.5 * (t0 + t1)
+    if callable(schedule):
+        return bool(schedule(middle))
+    return any(bool(on) and start <= middle < end for start, end, on in schedule)
+
+
+def time_grid(
+    duration_s: float, dt_s: float, breaks: Sequence[float] = ()
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Step end times (first 0) and step sizes: equal steps of at most about `dt_s` between breaks.
+
+    Without breaks this is ceil(duration/dt) equal steps of duration/steps.
+    """
+    knots = [0.0]
+    for b in sorted(float(b) for b in breaks if 0.0 < b < duration_s):
+        if b - knots[-1] > 1e-9 * duration_s:
+            knots.append(b)
+    if duration_s - knots[-1] <= 1e-9 * duration_s:
+        knots.pop()
+    knots.append(float(duration_s))
+    times = [np.zeros(1)]
+    steps = []
+    for start, end in zip(knots[:-1], knots[1:], strict=True):
+        n = max(1, int(np.ceil((end - start) / dt_s - 1e-9)))
+        times.append(np.linspace(start, end, n + 1)[1:])
+        steps.append(np.full(n, (end - start) / n))
+    return np.concatenate(times), np.concatenate(steps)
