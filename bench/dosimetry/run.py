@@ -24,11 +24,12 @@ different answers); `--fipy-default-tolerance` runs it that way. Both run single
 (OPENBLAS_NUM_THREADS=1: BLAS threading only slows these small systems on a shared machine); our
 Numba kernel is compiled (or loaded from its disk cache) before timing.
 
-Targets, on the two time-dependent problems (1d, 2d): our front error is no worse than FiPy's (within 1 % of
-it) and we are at least 20x faster; the exit status is non-zero when one fails. The disc is one linear solve
-with no time stepping, so FiPy's per-sweep overhead, which the speed target is about, hardly shows there: it
-is printed for accuracy and time but not gated. `dwell_table()` of cryoclinic.dosimetry.answers, when it exists,
-is timed against its 2 s target too.
+Targets: on the same points as FiPy (1d-cc, 2d) our front error is no worse than FiPy's (within 1 % of it); on
+every time-dependent row (1d, 1d-cc, 2d) we are at least 20x faster; the exit status is non-zero when one fails.
+The 1d row (our own node layout, a node on the surface) is shown for its accuracy, not gated on it.
+The disc is one linear solve with no time stepping, so FiPy's per-sweep overhead, which the speed target is
+about, hardly shows there: it is printed for accuracy and time but not gated. `dwell_table()` of
+cryoclinic.dosimetry.answers is timed against its 2 s target too.
 """
 
 from __future__ import annotations
@@ -218,24 +219,20 @@ def timed(run: Callable[[], dict[str, float]]) -> dict[str, float]:
     return figures
 
 
-def time_dwell_table() -> bool | None:
-    """Time cryoclinic.dosimetry.answers.dwell_table() against its 2 s target, when the module has it."""
-    try:
-        from cryoclinic.dosimetry import answers  # type: ignore[attr-defined]
-    except ImportError:
-        print("dwell table: cryoclinic.dosimetry.answers not there yet, skipped")
-        return None
-    table = getattr(answers, "dwell_table", None)
-    if table is None:
-        print("dwell table: answers.dwell_table() not there yet, skipped")
-        return None
-    table()  # warm caches (compilation, data loading) as a running server would have
+def time_dwell_table() -> bool:
+    """Time answers.dwell_table() from cold result caches (the data file already loaded, as in a running
+    server) against its 2 s target."""
+    from cryoclinic.dosimetry import answers
+    from cryoclinic.dosimetry.data import load
+
+    load()
+    answers.surface_freeze_s.cache_clear()
     began = time.perf_counter()
-    rows = table()
+    rows = answers.dwell_table()
     seconds = time.perf_counter() - began
-    size = len(rows) if hasattr(rows, "__len__") else "?"
     ok = seconds < 2.0
-    print(f"dwell table: {size} rows in {seconds:.3f} s (target < 2 s) {'PASS' if ok else 'FAIL'}")
+    print(f"dwell table: {len(rows)} rows (zone x technique x skin) in {seconds:.3f} s, cold caches "
+          f"(target < 2 s) {'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -286,16 +283,17 @@ def main() -> int:
             print(f"{'':30}{'sweeps':>8}{int(ours['sweeps']):>12}{int(fipy['sweeps']):>12}")
         if name == "2d-disc":
             continue
-        if ours[metric][0] > 1.01 * fipy[metric][0]:
+        # Accuracy is compared where both solve on the same points: our native 1D grid puts a node on the
+        # surface, FiPy's first unknown sits half a spacing below it (the 1d-cc row removes that difference).
+        if name != "1d" and ours[metric][0] > 1.01 * fipy[metric][0]:
             failures.append(f"{name}: front error {100 * ours[metric][0]:.4f} % > FiPy's {100 * fipy[metric][0]:.4f} %")
         if ratio < 20:
             failures.append(f"{name}: {ratio:.1f}x faster, target 20x")
-    dwell = time_dwell_table()
-    if dwell is False:
+    if not time_dwell_table():
         failures.append("dwell table over 2 s")
     for failure in failures:
         print("FAIL", failure)
-    print("PASS" if not failures else "FAIL", "(1d, 2d: front error no worse than FiPy's, at least 20x faster;")
+    print("PASS" if not failures else "FAIL", "(1d-cc, 2d: front error no worse than FiPy's; 1d, 1d-cc, 2d: >= 20x;")
     print("      dwell table < 2 s)")
     return 1 if failures else 0
 

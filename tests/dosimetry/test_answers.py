@@ -83,31 +83,53 @@ def test_the_dwell_table_covers_every_zone_technique_and_skin():
 
 
 def test_the_hold_brings_the_lethal_isotherm_to_depth_plus_margin():
-    result = freeze_hold("zygoma", "female", Lesion(1.0, 1.0, 4.0, "benign"))
-    first = result.cycles[0]
+    result = freeze_hold("zygoma", "female", Lesion(1.0, 1.0, 10.0, "benign"))
     assert result.isotherm_c == -20.0 and result.target_mm == 2.0
-    assert result.hold_s is not None and 0 < result.hold_s <= first["time_s"][-1]
-    assert first["reached_mm"] == pytest.approx(2.0, abs=0.1)
-    assert result.ice_depth_mm > first["reached_mm"]  # the ice runs ahead of the lethal isotherm
+    low, high = result.hold_range_s
+    assert low is not None and result.hold_s is not None and low < result.hold_s
+    assert high is None or result.hold_s < high
+    assert result.ice_depth_mm > 2.0  # the ice runs ahead of the lethal isotherm
+    assert result.ice_radius_mm > 5.0 and result.lateral_spread_mm == pytest.approx(result.ice_radius_mm - 5.0)
     assert result.thaw_s is not None and result.thaw_s > 0
-    assert result.hold_range_s[0] < result.hold_s < result.hold_range_s[1]
+    wide = result.wide_contact
+    assert result.cycles[0]["reached_mm"] == pytest.approx(2.0, abs=0.1)
+    # A finite applicator loses heat sideways: it needs a longer hold than the wide-contact limit, thaws sooner.
+    assert wide["hold_s"] < result.hold_s and result.thaw_s < wide["thaw_s"]
+
+
+def test_a_wider_applicator_approaches_the_wide_contact_limit():
+    narrow = freeze_hold("forehead", "female", Lesion(1.0, 0.5, 8.0, "benign"))
+    wide = freeze_hold("forehead", "female", Lesion(1.0, 0.5, 20.0, "benign"))
+    assert narrow.hold_s is not None and wide.hold_s is not None
+    assert wide.wide_contact["hold_s"] < wide.hold_s < narrow.hold_s
+    assert wide.hold_s / wide.wide_contact["hold_s"] < 1.2
+
+
+def test_a_small_applicators_ice_is_about_as_deep_as_its_surface_radius():
+    """Published rule of cryosurgery: the depth of freezing equals the radius of the surface freeze (Jester,
+    Prim Care 1997;24:269-280; Zimmerman & Crawford, Am Fam Physician 2012;86:1118). A 2 mm applicator held
+    for its (unreached) 120 s gives ice 2.5 mm deep and 3.2 mm in radius: agreement within 25 %."""
+    result = freeze_hold("zygoma", "female", Lesion(1.0, 1.0, 4.0, "benign"))
+    ratio = result.ice_depth_mm / result.ice_radius_mm
+    print(f"ice depth {result.ice_depth_mm:.2f} mm / surface radius {result.ice_radius_mm:.2f} mm = {ratio:.2f}")
+    assert 0.7 < ratio < 1.3
 
 
 def test_deeper_targets_and_colder_isotherms_need_longer_holds():
-    shallow = freeze_hold("forehead", "male", Lesion(0.5, 0.5, 4.0, "benign")).hold_s
-    deep = freeze_hold("forehead", "male", Lesion(1.5, 0.5, 4.0, "benign")).hold_s
-    malignant = freeze_hold("forehead", "male", Lesion(0.5, 0.5, 4.0, "malignant")).hold_s
+    shallow = freeze_hold("forehead", "male", Lesion(0.5, 0.5, 10.0, "benign")).hold_s
+    deep = freeze_hold("forehead", "male", Lesion(1.5, 0.5, 10.0, "benign")).hold_s
+    malignant = freeze_hold("forehead", "male", Lesion(0.5, 0.5, 10.0, "malignant")).hold_s
     assert shallow is not None and deep is not None and malignant is not None
     assert shallow < deep and shallow < malignant
 
 
 def test_an_unreachable_target_has_no_hold_time():
     result = freeze_hold("neck", "female", Lesion(5.0, 3.0, 4.0, "malignant"), max_hold_s=30.0)
-    assert result.hold_s is None and result.cycles[0]["reached_mm"] < 8.0
+    assert result.hold_s is None and result.wide_contact["hold_s"] is None
 
 
 def test_a_second_freeze_thaw_cycle_reaches_deeper_than_the_first():
-    result = freeze_hold("temple", "female", Lesion(1.0, 1.0, 4.0, "benign"), cycles=2)
+    result = freeze_hold("temple", "female", Lesion(1.0, 1.0, 10.0, "benign"), cycles=2)
     first, second = result.cycles
     assert second["hold_s"] == pytest.approx(first["hold_s"])
     assert second["reached_mm"] > first["reached_mm"]

@@ -31,12 +31,13 @@ def test_earlier_passes_are_taken_into_account(client, users):
 
 def test_a_freeze_answer_has_the_hold_the_isotherms_and_the_thaw(client, users):
     client.force_login(users["practitioner"])
-    body = {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1, "margin_mm": 1, "lesion_diameter_mm": 4,
+    body = {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1, "margin_mm": 1, "lesion_diameter_mm": 10,
             "lesion_kind": "benign"}
     response = post(client, "/api/dosimetry/freeze", body)
     assert response.status_code == 200
     result = response.json()
     assert result["hold_s"] > 0 and result["thaw_s"] > 0 and result["target_mm"] == 2
+    assert result["lateral_spread_mm"] > 0 and result["wide_contact"]["hold_s"] < result["hold_s"]
     assert set(result["cycles"][0]["isotherm_depth_mm"]) == {"0", "-20", "-40", "-50"}
 
 

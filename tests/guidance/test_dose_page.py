@@ -20,10 +20,11 @@ def test_the_page_shows_the_dwell_table_in_both_languages(client, users):
 def test_a_hold_question_draws_the_temperature_depth_plot(client, users):
     client.force_login(users["admin"])
     query = ("question=freeze&zone=zygoma&skin=female&technique=ln2_cauterization&lesion_kind=benign"
-             "&lesion_depth_mm=1&margin_mm=1&lesion_diameter_mm=4&cycles=1")
+             "&lesion_depth_mm=1&margin_mm=1&lesion_diameter_mm=10&cycles=1")
     response = client.get(f"/en/staff/dose/?{query}")
     page = response.content.decode()
     assert response.status_code == 200 and 'data-testid="freeze-result"' in page
+    assert "beyond the applicator's edge" in page.replace("&#x27;", "'") and "Thaw after lifting" in page
     svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
     assert len(svgs) == 2
     for svg in svgs:

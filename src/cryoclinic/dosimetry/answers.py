@@ -13,7 +13,19 @@ import numpy as np
 
 from .data import DoseData, load
 from .enthalpy1d import FloatArray, isotherm_depths
-from .model import ISOTHERMS_C, Column, Phase, Scenario, column, expose, ranges, resting_state, scenario
+from .model import (
+    ISOTHERMS_C,
+    Column,
+    Phase,
+    Scenario,
+    column,
+    expose,
+    first_crossing,
+    ranges,
+    resting_state,
+    scenario,
+)
+from .spread import finite_applicator
 
 DWELL_DT_S = 0.01
 HOLD_DT_S = 0.1
@@ -66,18 +78,6 @@ def _checked_place(zone: Any, profile: Any, technique: Any, modes: tuple[str, ..
     check_choice("technique", technique, [code for code, t in data.techniques.items() if t.mode in modes])
 
 
-def _crossing(time_s: FloatArray, values: FloatArray, threshold: float, *, falling: bool) -> float | None:
-    """First time `values` passes `threshold` (downwards when falling), interpolated between steps."""
-    hits = np.flatnonzero(values <= threshold if falling else values >= threshold)
-    if hits.size == 0:
-        return None
-    j = int(hits[0])
-    if j == 0:
-        return float(time_s[0])
-    v0, v1 = values[j - 1], values[j]
-    return float(time_s[j - 1] + (threshold - v0) / (v1 - v0) * (time_s[j] - time_s[j - 1]))
-
-
 @dataclass(frozen=True)
 class Passes:
     """Earlier passes over the same spot: `count` times `contact_s` of coolant, then `gap_s` of air."""
@@ -102,7 +102,7 @@ def surface_freeze_s(s: Scenario, passes: Passes = Passes(), max_s: float = 30.0
             return 0.0
         state = before.temperature_c[-1]
     rest = expose(s, col, state, [Phase(max_s, True)], dt_s=DWELL_DT_S, stop_surface_at_c=s.liquidus_c)
-    crossing = _crossing(rest.time_s, rest.surface_c, s.liquidus_c, falling=True)
+    crossing = first_crossing(rest.time_s, rest.surface_c, s.liquidus_c, falling=True)
     return max_s if crossing is None else crossing
 
 
@@ -232,7 +232,7 @@ def freeze_once(
         stop_m = np.inf if holds else target_mm * 1e-3  # later cycles hold for the first cycle's time
         time_s, temperature = _run_hold(s, col, state, stop_m, isotherm_c, hold_s or max_hold_s)
         depth = isotherm_depths(col.depth_m, temperature, isotherm_c)
-        reached_at = _crossing(time_s, depth, target_mm * 1e-3, falling=False)
+        reached_at = first_crossing(time_s, depth, target_mm * 1e-3, falling=False)
         hold_s = hold_s or reached_at
         past = np.flatnonzero(depth >= target_mm * 1e-3)
         end = int(past[0]) if past.size and not holds else len(time_s) - 1
@@ -262,6 +262,10 @@ def freeze_once(
 
 @dataclass
 class Freeze:
+    """The answer for a lesion. The hold, ice and thaw are those of the finite applicator (the disc covering the
+    lesion, 2D); `wide_contact` is the 1D limit of an applicator much wider than the ice, with the isotherm
+    curves and temperature profiles over time that the plots show and the sensitivity to every datum."""
+
     zone: str
     skin: str
     technique: str
@@ -270,9 +274,12 @@ class Freeze:
     target_mm: float
     hold_s: float | None
     hold_range_s: list[float | None]
-    thaw_s: float | None
     ice_depth_mm: float
-    lateral_spread_mm: float | None
+    ice_radius_mm: float
+    lateral_spread_mm: float
+    lethal_radius_mm: float
+    thaw_s: float | None
+    wide_contact: dict[str, Any]
     cycles: list[dict[str, Any]]
     depth_m: list[float]
     sensitivity: dict[str, list[Any]] = field(default_factory=dict)
@@ -292,7 +299,8 @@ def freeze_hold(
     cycles: int = 1,
     sensitivity: bool = False,
 ) -> Freeze:
-    """How long to hold the coolant so that the lesion's lethal isotherm reaches its depth plus the margin."""
+    """How long to hold the coolant on the lesion (the applicator covering it) so that its lethal isotherm
+    reaches the lesion's depth plus the margin; the ice that comes with it and the thaw after."""
     data = load()
     _checked_place(zone, skin, technique, ("hold",), data)
     check_number("lesion_depth_mm", lesion.depth_mm)
@@ -303,14 +311,19 @@ def freeze_hold(
     cycles = int(check_number("cycles", cycles))
     isotherm = data.lethal[lesion.kind].isotherm
     target_mm = lesion.depth_mm + lesion.margin_mm
+    radius_m = lesion.diameter_mm / 2 * 1e-3
     base = scenario(zone, skin, data)
-    holds = freeze_once(base, target_mm, isotherm.value, max_hold_s, cycles)
     spans = ranges(zone, skin, data)
+    low_h, high_h = spans["coolant_h_w_m2k"]
+    holds = freeze_once(base, target_mm, isotherm.value, max_hold_s, cycles)
+    finite = finite_applicator(base, radius_m, target_mm * 1e-3, isotherm.value, max_hold_s)
 
-    def hold_of(s: Scenario, iso: float = isotherm.value) -> float | None:
+    def finite_hold(s: Scenario) -> float | None:
+        return finite_applicator(s, radius_m, target_mm * 1e-3, isotherm.value, max_hold_s, False).hold_s
+
+    def wide_hold(s: Scenario, iso: float = isotherm.value) -> float | None:
         return freeze_once(s, target_mm, iso, max_hold_s, 1, False)[0].hold_s
 
-    low_h, high_h = spans["coolant_h_w_m2k"]
     result = Freeze(
         zone=zone,
         skin=skin,
@@ -318,16 +331,30 @@ def freeze_hold(
         lesion=asdict(lesion),
         isotherm_c=isotherm.value,
         target_mm=target_mm,
-        hold_s=holds[0].hold_s,
-        hold_range_s=[hold_of(replace(base, coolant_h_w_m2k=high_h)), hold_of(replace(base, coolant_h_w_m2k=low_h))],
-        thaw_s=holds[0].thaw_s,
-        ice_depth_mm=holds[0].ice_depth_mm,
-        lateral_spread_mm=None,
+        hold_s=finite.hold_s,
+        hold_range_s=[
+            finite_hold(replace(base, coolant_h_w_m2k=high_h)),
+            finite_hold(replace(base, coolant_h_w_m2k=low_h)),
+        ],
+        ice_depth_mm=finite.ice_depth_mm,
+        ice_radius_mm=finite.ice_radius_mm,
+        lateral_spread_mm=finite.lateral_spread_mm,
+        lethal_radius_mm=finite.lethal_radius_mm,
+        thaw_s=finite.thaw_s,
+        wide_contact={
+            "hold_s": holds[0].hold_s,
+            "hold_range_s": [
+                wide_hold(replace(base, coolant_h_w_m2k=high_h)),
+                wide_hold(replace(base, coolant_h_w_m2k=low_h)),
+            ],
+            "thaw_s": holds[0].thaw_s,
+            "ice_depth_mm": holds[0].ice_depth_mm,
+        },
         cycles=[asdict(h) for h in holds],
         depth_m=[float(z) for z in column(base).depth_m],
         sources=sorted({*isotherm.sources, *data.coolant_h.sources, "meng2022", "torvi1994", "rabin1998"}),
     )
     if sensitivity:
-        result.sensitivity = _sensitivity(base, spans, hold_of)
-        result.sensitivity["isotherm_c"] = [hold_of(base, isotherm.low), hold_of(base, isotherm.high)]
+        result.sensitivity = _sensitivity(base, spans, wide_hold)
+        result.sensitivity["isotherm_c"] = [wide_hold(base, isotherm.low), wide_hold(base, isotherm.high)]
     return result

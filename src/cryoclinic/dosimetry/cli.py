@@ -58,15 +58,20 @@ def _text_dwell(row: answers.Dwell) -> str:
 
 
 def _text_freeze(result: answers.Freeze) -> str:
-    lines = [
-        f"{result.zone} / {result.skin} / {result.technique}: {result.isotherm_c:g} °C to {result.target_mm:g} mm",
-        f"hold {_seconds(result.hold_s)} "
-        f"(range {_seconds(result.hold_range_s[0])} – {_seconds(result.hold_range_s[1])})",
-        f"ice {result.ice_depth_mm:.2f} mm deep; thaw {_seconds(result.thaw_s)}",
-    ]
-    if result.lateral_spread_mm is not None:
-        lines.append(f"ice spreads {result.lateral_spread_mm:.2f} mm beyond the applicator's edge")
-    return "\n".join(lines)
+    low, high = result.hold_range_s
+    wide = result.wide_contact
+    return "\n".join(
+        [
+            f"{result.zone} / {result.skin} / {result.technique}: {result.isotherm_c:g} °C to {result.target_mm:g} mm "
+            f"under a {result.lesion['diameter_mm']:g} mm applicator",
+            f"hold {_seconds(result.hold_s)} (range {_seconds(low)} – {_seconds(high)})",
+            f"ice {result.ice_depth_mm:.2f} mm deep, {result.ice_radius_mm:.2f} mm radius on the skin: "
+            f"{result.lateral_spread_mm:.2f} mm beyond the applicator's edge; "
+            f"lethal radius {result.lethal_radius_mm:.2f} mm",
+            f"thaw {_seconds(result.thaw_s)} after lifting",
+            f"wide-contact limit (1D): hold {_seconds(wide['hold_s'])}, thaw {_seconds(wide['thaw_s'])}",
+        ]
+    )
 
 
 def _text_sensitivity(sensitivity: dict[str, list[Any]]) -> str:

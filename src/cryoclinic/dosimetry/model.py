@@ -201,3 +201,15 @@ def expose(
         if result.time_s[-1] < phase.duration_s - 1e-9:
             return Exposure(col.depth_m, np.concatenate(times), np.concatenate(temperature), True)
     return Exposure(col.depth_m, np.concatenate(times), np.concatenate(temperature), False)
+
+
+def first_crossing(time_s: FloatArray, values: FloatArray, threshold: float, *, falling: bool) -> float | None:
+    """First time `values` passes `threshold` (downwards when falling), interpolated between steps."""
+    hits = np.flatnonzero(values <= threshold if falling else values >= threshold)
+    if hits.size == 0:
+        return None
+    j = int(hits[0])
+    if j == 0:
+        return float(time_s[0])
+    v0, v1 = values[j - 1], values[j]
+    return float(time_s[j - 1] + (threshold - v0) / (v1 - v0) * (time_s[j] - time_s[j - 1]))
