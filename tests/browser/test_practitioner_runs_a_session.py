@@ -46,6 +46,9 @@ def test_practitioner_runs_the_demo_session_to_completion_and_records_a_reaction
     form.locator('input[name="details-reactions"][value="mild_redness"]').check()
     page.get_by_test_id("save-details").click()
     expect(page.get_by_test_id("missing-items")).to_contain_text("Mild redness")
+    dwell = page.get_by_test_id("session-dwell")  # the dose engine's guidance for the treated zones
+    expect(dwell.locator("tbody tr")).to_have_count(2)
+    expect(dwell.locator('tr[data-zone="zygoma"] td').first).to_contain_text(re.compile(r"\d\.\d\d s"))
 
     event = page.get_by_test_id("event-form")
     event.get_by_label("Reaction or event").select_option("mild_redness")
