@@ -1,5 +1,6 @@
-"""The migration state of each earlier release (today's is 0.2.0), so that upgrades can be tested: migrating from a release's state (with
-its data) to today's must work. Add a release here when the version in pyproject.toml changes."""
+"""The migration state of each earlier release (today's is 0.2.0), so that upgrades can be tested: migrating
+from a release's state (with its data) to today's must work. Add the outgoing release here when the version in
+pyproject.toml changes."""
 
 from __future__ import annotations
 
