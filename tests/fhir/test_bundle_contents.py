@@ -150,4 +150,36 @@ def test_russian_and_english_exports_keep_their_text_as_utf8(world):
     assert "Мария Зимина".encode() in russian and "Мария Зимина".encode() in english
     assert name_ru.encode() in russian and b"Facial cryomassage" in english
     assert b"\\u04" not in russian  # Cyrillic as UTF-8, not escaped
+    assert "— сеанс 1".encode() in russian and "— session 1".encode() in english
     assert json.loads(russian)["language"] == "ru" and json.loads(english)["language"] == "en"
+
+
+def test_an_unresolved_other_event_is_ongoing_with_its_description(world):
+    from django.utils import timezone
+
+    from cryoclinic.treatments import events
+
+    today = timezone.localdate()
+    events.record_adverse_event(
+        world.client, "facial-cryomassage", code="other", description="Головная боль после сеанса",
+        severity="moderate", onset_on=today, by=world.doctor.user, today=today,
+    )
+    (event,) = [e for e in _resources(build_bundle(world.client, "ru"), "AdverseEvent") if "coding" not in e["event"]]
+    assert event["event"] == {"text": "Головная боль после сеанса"}
+    assert event["outcome"]["coding"][0]["code"] == "ongoing" and "extension" not in event
+    assert event["severity"]["coding"][0]["code"] == "moderate" and "suspectEntity" not in event
+
+
+def test_a_cancelled_course_is_a_revoked_care_plan(world):
+    world.client.courses.update(status="cancelled")
+    (plan,) = _resources(build_bundle(world.client, "en"), "CarePlan")
+    assert plan["status"] == "revoked"
+
+
+def test_a_new_client_is_a_bundle_of_one_patient(db):
+    from cryoclinic.clients.models import Client
+
+    client = Client.objects.create(full_name="John Frost", phone="+79160000000")
+    data = json.loads(bundle_json(build_bundle(client, "en")))
+    assert [e["resource"]["resourceType"] for e in data["entry"]] == ["Patient"]
+    assert "birthDate" not in data["entry"][0]["resource"]
