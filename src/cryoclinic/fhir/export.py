@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import models
 from django.utils import timezone, translation
@@ -18,7 +19,7 @@ from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.resource import Resource
 
 from cryoclinic.clients.models import Client
-from cryoclinic.scheduling.models import Clinic, Practitioner, Room
+from cryoclinic.scheduling.models import Practitioner
 from cryoclinic.treatments.models import SessionRecord
 
 from . import mapping
@@ -26,6 +27,7 @@ from .codes import full_url, reference
 
 FHIR_VERSION = "4.0.1"
 CONTENT_TYPE = "application/fhir+json"
+Row = TypeVar("Row", bound=models.Model)
 
 
 def build_bundle(client: Client, language: str) -> Bundle:
@@ -47,7 +49,7 @@ def filename(client: Client) -> str:
     return f"client-{client.pk}-record-{timezone.localdate():%Y-%m-%d}.fhir.json"
 
 
-def _by_pk(rows: Iterable[models.Model]) -> list[models.Model]:
+def _by_pk(rows: Iterable[Row]) -> list[Row]:
     return sorted({row.pk: row for row in rows}.values(), key=lambda row: row.pk)
 
 
@@ -79,11 +81,11 @@ def _resources(client: Client, language: str) -> list[tuple[models.Model, Resour
 
     practitioners = _by_pk([a.practitioner for a in appointments] + list(links.practitioner_of_user.values()))
     rooms = _by_pk([a.room for a in appointments])
-    clinics = _by_pk([room.clinic for room in rooms if isinstance(room, Room)])
+    clinics = _by_pk([room.clinic for room in rooms])
     out: list[tuple[models.Model, Resource]] = [(client, mapping.patient(client))]
-    out += [(p, mapping.practitioner(p)) for p in practitioners if isinstance(p, Practitioner)]
-    out += [(c, mapping.organization(c)) for c in clinics if isinstance(c, Clinic)]
-    out += [(r, mapping.location(r)) for r in rooms if isinstance(r, Room)]
+    out += [(p, mapping.practitioner(p)) for p in practitioners]
+    out += [(c, mapping.organization(c)) for c in clinics]
+    out += [(r, mapping.location(r)) for r in rooms]
     out += [(i, mapping.questionnaire_response(i, links)) for i in intakes]
     out += [(c, mapping.consent(c, links)) for c in consents]
     for course in courses:
