@@ -7,6 +7,7 @@ Environment:
   ALLOWED_HOSTS    comma-separated (default: localhost names when DEBUG, nothing otherwise).
   CSRF_TRUSTED_ORIGINS, EMAIL_URL-like EMAIL_HOST/EMAIL_PORT, DEFAULT_FROM_EMAIL, TIME_ZONE.
   PRIVATE_MEDIA_ROOT (photos, default var/private), WOUND_CARE_FOLLOWUP_DAYS (default "1,7,14").
+  FHIR_BASE_URL    the FHIR export's namespace: a URL the clinic controls (default https://cryoclinic.example/fhir).
 """
 
 import os
@@ -165,6 +166,8 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 # The clinic's own choice, not the source's (which says only "care for the wound until it heals"):
 # days after neoplasm removal on which staff check the wound.
 WOUND_CARE_FOLLOWUP_DAYS = [int(d) for d in env_list("WOUND_CARE_FOLLOWUP_DAYS", "1,7,14")]
+# Code systems, identifier systems and the seed of the stable urn:uuid fullUrls of the FHIR export.
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "https://cryoclinic.example/fhir").rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.treatments.urls")),
     path("", include("cryoclinic.guidance.urls")),
     path("", include("cryoclinic.reports.urls")),
+    path("", include("cryoclinic.fhir.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

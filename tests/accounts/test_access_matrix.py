@@ -54,6 +54,8 @@ MATRIX: dict[str, set[str]] = {
     "/en/directory/salons/{salon}/request/1/": EVERYONE,
     "/en/directory/salons/{salon}/review/": {"client"},
     "/en/account/edit/": {"client"},
+    "/en/account/fhir.json": {"client"},
+    "/en/staff/clients/{client}/fhir.json": {"admin", "practitioner"},
     "/en/account/procedures/facial-cryomassage/consent-ru.pdf": {"client"},
     "/en/staff/clients/{client}/procedures/cryodestruction/": STAFF,
     "/en/staff/clients/{client}/procedures/cryodestruction/intake/": {"admin", "practitioner"},
