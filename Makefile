@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint messages bench-dosimetry bench-scheduling
+.PHONY: run test install lint messages bench-dosimetry bench-scheduling bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench-scheduling: install
 
 bench-dosimetry: install
 	$(BIN)/python bench/dosimetry/run.py
+
+bench-http: install
+	@command -v wrk >/dev/null || { echo "bench-http needs wrk: apt-get install -y wrk (Debian)"; exit 2; }
+	$(BIN)/python bench/http/run.py

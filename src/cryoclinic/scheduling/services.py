@@ -9,6 +9,9 @@ and by the database itself (PostgreSQL exclusion constraints) when two bookings 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
@@ -40,6 +43,10 @@ from .planning import (
 )
 
 LIVE = ~Q(status=Appointment.Status.CANCELLED)
+# Fault-test hook (tests/ops/test_fault_booking.py): never set in production. With it set to N, booking
+# stops after writing session N, still inside the transaction, logs that, and waits for the test's SIGKILL.
+FAULT_PAUSE_AFTER_SESSION = "CRYOCLINIC_FAULT_PAUSE_AFTER_SESSION"
+logger = logging.getLogger(__name__)
 
 
 class SchedulingError(ValueError):
@@ -263,6 +270,13 @@ def _write_sessions(
                 price_rub=price_rub,
             )
         )
+        _fault_pause(course, session.index)
+
+
+def _fault_pause(course: Course, index: int) -> None:
+    if os.environ.get(FAULT_PAUSE_AFTER_SESSION, "") == str(index):
+        logger.warning("fault hook: paused after session %s of course #%s, uncommitted", index, course.pk)
+        time.sleep(120)
 
 
 def _rules_of(course: Course) -> CourseRules:
