@@ -147,3 +147,19 @@ def test_a_procedure_without_course_rules_cannot_be_planned_as_a_course(world):
     clinic, client = world
     with pytest.raises(services.SchedulingError, match="no course rules"):
         services.plan(clinic, _request(client, procedure="cryodestruction"))
+
+
+def test_planning_loads_only_the_bookings_a_course_can_reach(world):
+    clinic, client = world
+    start = _next_monday()
+    near = services.book_course(clinic, _request(client), by=None)
+    far_client = Client.objects.order_by("id")[1]
+    far = services.book_course(clinic, _request(far_client, start=start + dt.timedelta(days=200)), by=None)
+    rules = services.course_rules("facial-cryomassage")
+    seen = services.busy(clinic, start=start, rules=rules)
+    assert len(seen) == 2 * near.appointments.count()  # a practitioner and a room entry per session
+    assert len(services.busy(clinic)) == 2 * (near.appointments.count() + far.appointments.count())
+    # a second course starting the same day still plans around the first one
+    other = Client.objects.order_by("id")[2]
+    second = services.book_course(clinic, _request(other), by=None)
+    assert second.appointments.count() == 10

@@ -101,8 +101,25 @@ def clinic_spec(clinic: Clinic) -> ClinicSpec:
     )
 
 
-def busy(clinic: Clinic, *, exclude_course: Course | None = None) -> list[Busy]:
+PLAN_HORIZON_DAYS = 60  # the planner's search for a later start (planner.plan_course's horizon_days)
+
+
+def busy(
+    clinic: Clinic,
+    *,
+    exclude_course: Course | None = None,
+    start: dt.date | None = None,
+    rules: CourseRules | None = None,
+) -> list[Busy]:
+    """The live bookings a plan must avoid; with `start` and `rules`, only those in the days a course starting
+    then (or up to the planner's horizon later) can reach, so booking cost does not grow with the whole diary."""
     rows = Appointment.objects.filter(LIVE, clinic=clinic, ends_at__gte=timezone.now() - dt.timedelta(days=1))
+    if start is not None and rules is not None:
+        reach = rules.sessions * rules.max_gap_days + PLAN_HORIZON_DAYS + 2
+        rows = rows.filter(
+            ends_at__gte=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
+            starts_at__lt=dt.datetime.combine(start + dt.timedelta(days=reach), dt.time(), tzinfo=dt.UTC),
+        )
     if exclude_course is not None:
         rows = rows.exclude(course=exclude_course, status=Appointment.Status.BOOKED)
     found = []
@@ -151,7 +168,8 @@ def plan(clinic: Clinic, request: PlanInput) -> PlanResult:
             preferred_practitioner_id=request.preferred_practitioner_id,
             preferred_time=request.preferred_time,
         ),
-        busy(clinic),
+        busy(clinic, start=request.start, rules=rules),
+        horizon_days=PLAN_HORIZON_DAYS,
     )
 
 
