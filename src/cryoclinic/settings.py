@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cryoclinic.api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "cryoclinic.urls"
