@@ -13,6 +13,7 @@ from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, ha
 from cryoclinic.api.auth import SESSION_OR_TOKEN
 from cryoclinic.api.errors import ApiError, errors, invalid, refuse_unless
 from cryoclinic.api.pagination import Mapped, Pagination
+from cryoclinic.api.types import Id, LocalTime
 from cryoclinic.clients.models import Client, client_of
 
 from . import services
@@ -25,17 +26,17 @@ BOOKERS = (ADMIN, RECEPTION)
 
 class WindowIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
 
 
 class PlanIn(Schema):
-    client: int
+    client: Id
     procedure: str = "facial-cryomassage"
     start: dt.date
     availability: list[WindowIn] = Field(min_length=1)
-    preferred_practitioner: int | None = None
-    preferred_time: dt.time | None = None
+    preferred_practitioner: Id | None = None
+    preferred_time: LocalTime | None = None
     technique: str = Field("", description="a technique code of the procedure (e.g. cotton_swab); empty: not chosen")
 
 
@@ -210,9 +211,9 @@ def list_appointments(
     request: HttpRequest,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    practitioner: int | None = None,
-    room: int | None = None,
-    client: int | None = None,
+    practitioner: Id | None = None,
+    room: Id | None = None,
+    client: Id | None = None,
     status: Literal["booked", "done", "no_show", "cancelled"] | None = None,
     procedure: str | None = None,
 ) -> Mapped[Appointment, AppointmentOut]:
@@ -237,7 +238,7 @@ def list_appointments(
     auth=SESSION_OR_TOKEN,
 )
 def patch_appointment(
-    request: HttpRequest, appointment_id: int, payload: AppointmentPatch
+    request: HttpRequest, appointment_id: Id, payload: AppointmentPatch
 ) -> AppointmentOut | HttpResponse:
     appointment = _visible(request).filter(pk=appointment_id).first()
     if appointment is None:

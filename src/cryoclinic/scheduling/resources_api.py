@@ -10,6 +10,7 @@ from cryoclinic.accounts.roles import ADMIN, STAFF_ROLES
 from cryoclinic.api.auth import SESSION_OR_TOKEN
 from cryoclinic.api.errors import errors, invalid, refuse_unless, require_role
 from cryoclinic.api.pagination import Mapped, Pagination
+from cryoclinic.api.types import Id, LocalTime
 
 from .models import Absence, Clinic, ClosedDay, Practitioner, Room
 
@@ -18,8 +19,8 @@ router = Router(tags=["resources"])
 
 class WindowOut(Schema):
     weekday: int
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
 
 
 class ClinicOut(Schema):
@@ -134,7 +135,7 @@ def rooms(request: HttpRequest) -> Mapped[Room, RoomOut]:
     auth=SESSION_OR_TOKEN,
     summary="Record an absence (admins)",
 )
-def add_absence(request: HttpRequest, practitioner_id: int, payload: AbsenceIn) -> Status | HttpResponse:
+def add_absence(request: HttpRequest, practitioner_id: Id, payload: AbsenceIn) -> Status | HttpResponse:
     refused = _admin(request)
     if refused:
         return refused

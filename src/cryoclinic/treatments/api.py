@@ -13,6 +13,7 @@ from cryoclinic.accounts.roles import ADMIN, PRACTITIONER, RECEPTION
 from cryoclinic.api.auth import SESSION_OR_TOKEN
 from cryoclinic.api.errors import errors, invalid, refuse_unless, require_role
 from cryoclinic.api.pagination import Mapped, Pagination
+from cryoclinic.api.types import Id
 from cryoclinic.clients.models import Client
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.scheduling.models import Appointment
@@ -63,14 +64,14 @@ class SessionPatch(Schema):
 
 
 class EventIn(Schema):
-    client: int
+    client: Id
     procedure: str
     code: str
     severity: str
     onset_on: dt.date
     resolved_on: dt.date | None = None
     description: str = ""
-    appointment: int | None = None
+    appointment: Id | None = None
 
 
 class EventOut(Schema):
@@ -119,7 +120,7 @@ def _incomplete(request: HttpRequest, exc: services.IncompleteSession) -> HttpRe
 
 
 def _appointment_and_record(
-    request: HttpRequest, appointment_id: int
+    request: HttpRequest, appointment_id: Id
 ) -> tuple[Appointment, SessionRecord | None] | HttpResponse:
     appointment = Appointment.objects.filter(pk=appointment_id).first()
     if appointment is None:
@@ -130,7 +131,7 @@ def _appointment_and_record(
 @router.get("/appointments/{appointment_id}/session", response={200: SessionOut} | errors(401, 403, 404, 422),
             auth=SESSION_OR_TOKEN,
             summary="The appointment's session record (latest version) with what is still missing")
-def get_session(request: HttpRequest, appointment_id: int) -> SessionOut | HttpResponse:
+def get_session(request: HttpRequest, appointment_id: Id) -> SessionOut | HttpResponse:
     refused = _refuse(request, *STAFF)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -145,7 +146,7 @@ def get_session(request: HttpRequest, appointment_id: int) -> SessionOut | HttpR
 @router.post("/appointments/{appointment_id}/session", response={201: SessionOut} | errors(401, 403, 404, 422),
              auth=SESSION_OR_TOKEN,
              summary="Open the session record of an appointment (returns the existing one if open)")
-def open_session(request: HttpRequest, appointment_id: int) -> Status | HttpResponse:
+def open_session(request: HttpRequest, appointment_id: Id) -> Status | HttpResponse:
     refused = _refuse(request, *RECORDERS)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -160,7 +161,7 @@ def open_session(request: HttpRequest, appointment_id: int) -> Status | HttpResp
 @router.patch("/appointments/{appointment_id}/session", response={200: SessionOut} | errors(401, 403, 404, 422),
               auth=SESSION_OR_TOKEN,
               summary="Record details of a session in progress (only the fields sent change)")
-def patch_session(request: HttpRequest, appointment_id: int, payload: SessionPatch) -> SessionOut | HttpResponse:
+def patch_session(request: HttpRequest, appointment_id: Id, payload: SessionPatch) -> SessionOut | HttpResponse:
     refused = _refuse(request, *RECORDERS)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -177,7 +178,7 @@ def patch_session(request: HttpRequest, appointment_id: int, payload: SessionPat
 @router.post("/appointments/{appointment_id}/session/complete",
              response={200: SessionOut} | errors(401, 403, 404, 422), auth=SESSION_OR_TOKEN,
              summary="Complete the session; a 422 names every missing item")
-def complete_session(request: HttpRequest, appointment_id: int) -> SessionOut | HttpResponse:
+def complete_session(request: HttpRequest, appointment_id: Id) -> SessionOut | HttpResponse:
     refused = _refuse(request, *RECORDERS)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -198,7 +199,7 @@ def complete_session(request: HttpRequest, appointment_id: int) -> SessionOut | 
 @paginate(Pagination)
 def list_events(
     request: HttpRequest,
-    client: int | None = None,
+    client: Id | None = None,
     procedure: str | None = None,
     onset_from: dt.date | None = None,
     onset_to: dt.date | None = None,
