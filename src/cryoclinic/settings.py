@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "cryoclinic.api.middleware.ApiErrorShapeMiddleware",
+    "cryoclinic.api.middleware.RefuseNulCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "cryoclinic.urls"

@@ -3,9 +3,13 @@ admin with a bearer token: no 500s, every status code documented, every body as 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -17,15 +21,29 @@ from schemathesis.checks import (
 from cryoclinic.accounts import tokens
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# Few examples per operation keep the suite within minutes on two cores; CI runs it on every push.
+# Few examples per operation keep the suite within minutes on two cores; CRYOCLINIC_FUZZ_EXAMPLES=500 hunts longer.
 FUZZ = settings(
-    max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+    max_examples=int(os.environ.get("CRYOCLINIC_FUZZ_EXAMPLES", "20")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
 )
 
 
 # Loaded when the module is collected (reading the document touches no database). schemathesis' lazy
 # `from_fixture` loader relies on a pytest internal that pytest 9 no longer has.
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: a request must not close the connection that holds the test's transaction."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

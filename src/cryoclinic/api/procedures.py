@@ -41,13 +41,17 @@ def _refs(node: object):
             yield from _refs(value)
 
 
-@router.get("", response={200: list[ProcedureOut]} | errors(422), auth=None, by_alias=True, summary="All procedures")
+@router.get(
+    "", response={200: list[ProcedureOut]} | errors(422), auth=None, by_alias=True, summary="All procedures"
+)
 @paginate(Pagination)
 def list_procedures(request: HttpRequest) -> Mapped[ProcedureData, ProcedureOut]:
     return Mapped(knowledge.list_procedures(), _out)
 
 
-@router.get("/{slug}", response={200: ProcedureOut} | errors(404), auth=None, by_alias=True, summary="One procedure")
+@router.get(
+    "/{slug}", response={200: ProcedureOut} | errors(404, 422), auth=None, by_alias=True, summary="One procedure"
+)
 def get_procedure(request: HttpRequest, slug: str) -> ProcedureOut:
     try:
         return _out(knowledge.get_procedure(slug))
