@@ -5,6 +5,20 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
+_DETAIL = {
+    401: "Authentication required.",
+    403: "Forbidden.",
+    404: "Not found.",
+    405: "Method not allowed.",
+    409: "Conflict.",
+    422: "Invalid input.",
+}
+
+
+def detail_for(status: int) -> str:
+    """The `detail` of an error body: what kind of refusal it is; `errors` says which field and why."""
+    return _DETAIL.get(status, "Request refused.")
+
 
 class FieldError(Schema):
     field: str
@@ -31,13 +45,14 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 
 def body(detail: str, field: str = "", message: str = "") -> dict[str, object]:
+    """The error body; `field` is "" where the refusal is not about one input."""
     return {"detail": detail, "errors": [{"field": field, "message": message}] if message else []}
 
 
 def invalid(request: HttpRequest, field: str, message: str, *, status: int = 422) -> HttpResponse:
     from cryoclinic.api.api import api
 
-    return api.create_response(request, body(_DETAIL.get(status, "Invalid input."), field, message), status=status)
+    return api.create_response(request, body(detail_for(status), field, message), status=status)
 
 
 def refuse_unless(
@@ -55,17 +70,3 @@ def require_role(request: HttpRequest, *roles: str, message: str = "Your role do
 
     if not has_role(request.user, *roles):
         raise ApiError(403, "", message)
-
-
-_DETAIL = {
-    401: "Authentication required.",
-    403: "Forbidden.",
-    404: "Not found.",
-    405: "Method not allowed.",
-    409: "Conflict.",
-    422: "Invalid input.",
-}
-
-
-def detail_for(status: int) -> str:
-    return _DETAIL.get(status, "Request refused.")
