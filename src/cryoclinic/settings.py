@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cryoclinic.api.middleware.ApiErrorShapeMiddleware",
+    "cryoclinic.api.middleware.RefuseNulCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "cryoclinic.urls"

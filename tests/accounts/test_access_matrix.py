@@ -63,6 +63,8 @@ MATRIX: dict[str, set[str]] = {
     "/admin/": {"admin"},
     "/admin/knowledge/clinicknowledgeitem/": {"admin"},
     "/admin/accounts/auditevent/": {"admin"},
+    "/admin/accounts/apitoken/": {"admin"},
+    "/admin/accounts/apitoken/add/": {"admin"},
     "/admin/notifications/outboxmessage/": {"admin"},
     "/admin/nitrogen/dewar/": {"admin"},
     "/admin/directory/pendingrow/": {"admin"},

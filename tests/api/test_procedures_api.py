@@ -6,7 +6,8 @@ pytestmark = pytest.mark.django_db
 def test_list_returns_the_three_procedures_with_sources(client):
     response = client.get("/api/procedures")
     assert response.status_code == 200
-    data = response.json()
+    data = response.json()["items"]
+    assert response.json()["count"] == 3
     assert sorted(p["slug"] for p in data) == ["cryodestruction", "facial-cryomassage", "scalp-darsonvalization"]
     cryo = next(p for p in data if p["slug"] == "facial-cryomassage")
     assert cryo["schema"] == 1

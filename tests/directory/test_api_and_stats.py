@@ -26,15 +26,15 @@ def test_city_statistics_count_salons_and_give_min_median_max(imported):
 
 
 def test_api_lists_cities_with_their_salon_counts(client, imported):
-    cities = {c["slug"]: c for c in client.get("/api/directory/cities").json()}
+    cities = {c["slug"]: c for c in client.get("/api/directory/cities").json()["items"]}
     assert cities["voronezh"] == {"slug": "voronezh", "name_en": "Voronezh", "name_ru": "Воронеж", "salons": 3}
 
 
 def test_api_filters_by_city_and_sorts_by_price_both_ways(client, imported):
-    up = client.get("/api/directory/salons", {"city": "krasnodar", "sort": "price"}).json()
+    up = client.get("/api/directory/salons", {"city": "krasnodar", "sort": "price"}).json()["items"]
     assert [s["price_rub"] for s in up] == [500, 935, 1800]
     assert all(isinstance(s["price_rub"], int) for s in up)
-    down = client.get("/api/directory/salons", {"city": "krasnodar", "sort": "-price"}).json()
+    down = client.get("/api/directory/salons", {"city": "krasnodar", "sort": "-price"}).json()["items"]
     assert [s["price_rub"] for s in down] == [1800, 935, 500]
 
 
@@ -44,7 +44,7 @@ def test_api_sorts_by_approved_rating(client, imported, make_user):
         author = make_user("client", username=f"c{index}")
         Review.objects.create(salon=salon, author=author, stars=stars, status=Review.Status.APPROVED)
     Review.objects.create(salon=voronezh[0], author=make_user("client", username="x"), stars=5)  # pending: not counted
-    rows = client.get("/api/directory/salons", {"city": "voronezh", "sort": "rating"}).json()
+    rows = client.get("/api/directory/salons", {"city": "voronezh", "sort": "rating"}).json()["items"]
     assert [(r["id"], r["rating_average"], r["rating_count"]) for r in rows] == [
         (voronezh[1].pk, 5.0, 1),
         (voronezh[2].pk, 4.0, 1),
@@ -63,6 +63,6 @@ def test_api_refuses_unknown_city_sort_or_procedure_naming_the_field(client, imp
 
 
 def test_api_stats_match_the_service(client, imported):
-    body = {row["city"]: row for row in client.get("/api/directory/stats").json()}
+    body = {row["city"]: row for row in client.get("/api/directory/stats").json()["items"]}
     assert body["krasnodar"] == {"city": "krasnodar", "salons": 3, "min_rub": 500, "median_rub": 935.0, "max_rub": 1800}
     assert client.get("/api/directory/stats", {"procedure": "botox"}).status_code == 422

@@ -56,7 +56,7 @@ def test_events_are_reported_and_listed_and_a_bad_code_is_refused(client, appoin
     unknown = _json(client, "post", "/api/adverse-events", body | {"procedure": "botox"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "procedure"
     listed = client.get(f"/api/adverse-events?client={appointment.client_id}")
-    assert [e["code"] for e in listed.json()] == ["peeling"]
+    assert [e["code"] for e in listed.json()["items"]] == ["peeling"]
     assert AdverseEvent.objects.count() == 1
 
 

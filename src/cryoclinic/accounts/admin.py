@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from .models import AuditEvent
+from . import tokens
+from .models import ApiToken, AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -14,6 +17,37 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Adding a token shows it once in a message; afterwards only its prefix is known. Revoke, never delete."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__username", "prefix")
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke_tokens"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (("user", "name") if obj is not None else ())
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
+        if change:
+            return
+        token, raw = tokens.issue(obj.user, obj.name, by=request.user, request=request)  # type: ignore[arg-type]
+        obj.pk = token.pk
+        obj.refresh_from_db()
+        messages.warning(request, f"The token, shown only this once: {raw}")
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            tokens.revoke(token, by=request.user, request=request)  # type: ignore[arg-type]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "scheduling.view_openinghours", "scheduling.add_openinghours",
         "scheduling.change_openinghours", "scheduling.delete_openinghours",
         "accounts.view_auditevent", "notifications.view_outboxmessage",
+        "accounts.view_apitoken", "accounts.add_apitoken", "accounts.change_apitoken",
         "nitrogen.view_dewar", "nitrogen.add_dewar", "nitrogen.change_dewar",
         "nitrogen.view_levelreading", "nitrogen.add_levelreading", "nitrogen.change_levelreading",
         "nitrogen.view_consumptionrate", "nitrogen.add_consumptionrate", "nitrogen.change_consumptionrate",

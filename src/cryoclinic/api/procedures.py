@@ -1,9 +1,12 @@
 from django.http import HttpRequest
 from ninja import Router
-from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.knowledge.schema import ProcedureData, Text
+
+from .errors import ApiError, errors
+from .pagination import Mapped, Pagination
 
 router = Router(tags=["knowledge"])
 
@@ -38,14 +41,19 @@ def _refs(node: object):
             yield from _refs(value)
 
 
-@router.get("", response=list[ProcedureOut], auth=None, by_alias=True, summary="All procedures")
-def list_procedures(request: HttpRequest) -> list[ProcedureOut]:
-    return [_out(p) for p in knowledge.list_procedures()]
+@router.get(
+    "", response={200: list[ProcedureOut]} | errors(422), auth=None, by_alias=True, summary="All procedures"
+)
+@paginate(Pagination)
+def list_procedures(request: HttpRequest) -> Mapped[ProcedureData, ProcedureOut]:
+    return Mapped(knowledge.list_procedures(), _out)
 
 
-@router.get("/{slug}", response={200: ProcedureOut}, auth=None, by_alias=True, summary="One procedure")
+@router.get(
+    "/{slug}", response={200: ProcedureOut} | errors(404, 422), auth=None, by_alias=True, summary="One procedure"
+)
 def get_procedure(request: HttpRequest, slug: str) -> ProcedureOut:
     try:
         return _out(knowledge.get_procedure(slug))
     except knowledge.UnknownProcedure as exc:
-        raise HttpError(404, str(exc)) from exc
+        raise ApiError(404, "slug", str(exc), detail=str(exc)) from exc

@@ -1,11 +1,11 @@
 """`/api/directory`: public reads of cities, salons with prices and ratings, and per-city statistics."""
 
-from __future__ import annotations
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
-from cryoclinic.api.errors import invalid
+from cryoclinic.api.errors import ApiError, errors
+from cryoclinic.api.pagination import Mapped, Pagination
 from cryoclinic.knowledge import services as knowledge
 
 from . import services
@@ -40,56 +40,57 @@ class StatsOut(Schema):
     max_rub: int
 
 
-@router.get("/cities", response=list[CityOut], auth=None, summary="Cities with salons")
-def cities(request: HttpRequest) -> list[CityOut]:
-    return [
-        CityOut(slug=c.slug, name_en=c.name_en, name_ru=c.name_ru, salons=c.salons.count())
-        for c in City.objects.order_by("name_en")
-    ]
+def _city_out(city: City) -> CityOut:
+    return CityOut(slug=city.slug, name_en=city.name_en, name_ru=city.name_ru, salons=city.salons.count())
 
 
-def _check_procedure(request: HttpRequest, procedure: str | None) -> HttpResponse | None:
+@router.get("/cities", response={200: list[CityOut]} | errors(422), auth=None, summary="Cities with salons")
+@paginate(Pagination)
+def cities(request: HttpRequest) -> Mapped[City, CityOut]:
+    return Mapped(City.objects.order_by("name_en"), _city_out)
+
+
+def _check_procedure(procedure: str | None) -> None:
     if procedure is None:
-        return None
+        return
     try:
         knowledge.get_procedure(procedure)
     except knowledge.UnknownProcedure as exc:
-        return invalid(request, "procedure", str(exc))
-    return None
+        raise ApiError(422, "procedure", str(exc)) from exc
 
 
-@router.get("/salons", response={200: list[SalonOut]}, auth=None, summary="Salons, filtered and sorted")
+def _salon_out(r: services.SalonRow) -> SalonOut:
+    return SalonOut(
+        id=r.salon.pk,
+        name=r.salon.name,
+        address=r.salon.address,
+        city=r.salon.city.slug,
+        phone=r.salon.phone,
+        price_rub=r.price_rub,
+        rating_count=r.rating_count,
+        rating_average=round(r.rating_average, 2) if r.rating_average is not None else None,
+    )
+
+
+@router.get("/salons", response={200: list[SalonOut]} | errors(422), auth=None, summary="Salons, filtered and sorted")
+@paginate(Pagination)
 def salons(
     request: HttpRequest, city: str | None = None, procedure: str | None = None, sort: str = "price"
-) -> list[SalonOut] | HttpResponse:
-    problem = _check_procedure(request, procedure)
-    if problem is not None:
-        return problem
+) -> Mapped[services.SalonRow, SalonOut]:
+    _check_procedure(procedure)
     try:
         rows = services.search(city=city, procedure=procedure, sort=sort)
     except services.DirectoryError as exc:
-        return invalid(request, exc.field, str(exc))
-    return [
-        SalonOut(
-            id=r.salon.pk,
-            name=r.salon.name,
-            address=r.salon.address,
-            city=r.salon.city.slug,
-            phone=r.salon.phone,
-            price_rub=r.price_rub,
-            rating_count=r.rating_count,
-            rating_average=round(r.rating_average, 2) if r.rating_average is not None else None,
-        )
-        for r in rows
-    ]
+        raise ApiError(422, exc.field, str(exc)) from exc
+    return Mapped(rows, _salon_out)
 
 
-@router.get("/stats", response={200: list[StatsOut]}, auth=None, summary="Per-city price statistics")
-def stats(request: HttpRequest, procedure: str = "facial-cryomassage") -> list[StatsOut] | HttpResponse:
-    problem = _check_procedure(request, procedure)
-    if problem is not None:
-        return problem
-    return [
-        StatsOut(city=s.city.slug, salons=s.salons, min_rub=s.min_rub, median_rub=s.median_rub, max_rub=s.max_rub)
-        for s in services.stats(procedure)
-    ]
+def _stats_out(s: services.CityStats) -> StatsOut:
+    return StatsOut(city=s.city.slug, salons=s.salons, min_rub=s.min_rub, median_rub=s.median_rub, max_rub=s.max_rub)
+
+
+@router.get("/stats", response={200: list[StatsOut]} | errors(422), auth=None, summary="Per-city price statistics")
+@paginate(Pagination)
+def stats(request: HttpRequest, procedure: str = "facial-cryomassage") -> Mapped[services.CityStats, StatsOut]:
+    _check_procedure(procedure)
+    return Mapped(services.stats(procedure), _stats_out)

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from cryoclinic.accounts.roles import STAFF_ROLES
-from cryoclinic.api.errors import invalid, refuse_unless
+from cryoclinic.api.auth import SESSION_OR_TOKEN
+from cryoclinic.api.errors import errors, invalid, refuse_unless
 from cryoclinic.dosimetry import answers
 
 router = Router(tags=["dosimetry"])
@@ -54,7 +54,7 @@ def _refused(request: HttpRequest, error: answers.InputError) -> HttpResponse:
     return invalid(request, field, error.message)
 
 
-@router.post("/dwell", auth=django_auth, response={200: dict[str, Any], 403: dict[str, Any], 422: dict[str, Any]})
+@router.post("/dwell", auth=SESSION_OR_TOKEN, response={200: dict[str, Any]} | errors(401, 403, 422))
 def dwell(request: HttpRequest, payload: DwellIn) -> Any:
     """Safe dwell: seconds the coolant may rest on one spot before the skin surface starts to freeze."""
     refused = refuse_unless(request, *STAFF_ROLES)
@@ -69,7 +69,7 @@ def dwell(request: HttpRequest, payload: DwellIn) -> Any:
         return _refused(request, error)
 
 
-@router.post("/freeze", auth=django_auth, response={200: dict[str, Any], 403: dict[str, Any], 422: dict[str, Any]})
+@router.post("/freeze", auth=SESSION_OR_TOKEN, response={200: dict[str, Any]} | errors(401, 403, 422))
 def freeze(request: HttpRequest, payload: FreezeIn) -> Any:
     """Hold time for the lesion's lethal isotherm to reach its depth plus the margin, the ice and the thaw."""
     refused = refuse_unless(request, *STAFF_ROLES)

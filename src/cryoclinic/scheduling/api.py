@@ -1,6 +1,4 @@
-"""`/api/courses` and `/api/appointments`: plan (dry run), book, list and change. Session auth; roles checked."""
-
-from __future__ import annotations
+"""`/api/courses` and `/api/appointments`: plan (dry run), book, list and change. Session or token; roles checked."""
 
 import datetime as dt
 from typing import Literal
@@ -8,11 +6,14 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
+from ninja.pagination import paginate
 
 from cryoclinic.accounts import audit
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
-from cryoclinic.api.errors import invalid, refuse_unless
+from cryoclinic.api.auth import SESSION_OR_TOKEN
+from cryoclinic.api.errors import ApiError, errors, invalid, refuse_unless
+from cryoclinic.api.pagination import Mapped, Pagination
+from cryoclinic.api.types import Id, LocalTime
 from cryoclinic.clients.models import Client, client_of
 
 from . import services
@@ -25,17 +26,17 @@ BOOKERS = (ADMIN, RECEPTION)
 
 class WindowIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
 
 
 class PlanIn(Schema):
-    client: int
+    client: Id
     procedure: str = "facial-cryomassage"
     start: dt.date
     availability: list[WindowIn] = Field(min_length=1)
-    preferred_practitioner: int | None = None
-    preferred_time: dt.time | None = None
+    preferred_practitioner: Id | None = None
+    preferred_time: LocalTime | None = None
     technique: str = Field("", description="a technique code of the procedure (e.g. cotton_swab); empty: not chosen")
 
 
@@ -116,15 +117,16 @@ def _sessions(sessions: list[PlannedSession]) -> list[SessionOut]:
 
 def _clinic() -> Clinic:
     clinic = Clinic.objects.first()
-    assert clinic is not None, "no clinic configured"
+    if clinic is None:
+        raise ApiError(404, "", "No clinic is configured.")
     return clinic
 
 
 @router.post(
     "/courses/plan",
-    response={200: PlanOut},
+    response={200: PlanOut} | errors(401, 403, 404, 422),
     summary="Propose every session of a course (nothing is booked)",
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
 )
 def plan_course(request: HttpRequest, payload: PlanIn) -> PlanOut | HttpResponse:
     data = _booking_input(request, payload)
@@ -146,7 +148,10 @@ def plan_course(request: HttpRequest, payload: PlanIn) -> PlanOut | HttpResponse
 
 
 @router.post(
-    "/courses", response={201: CourseOut}, summary="Book a whole course (all sessions or none)", auth=django_auth
+    "/courses",
+    response={201: CourseOut} | errors(401, 403, 404, 409, 422),
+    summary="Book a whole course (all sessions or none)",
+    auth=SESSION_OR_TOKEN,
 )
 def book_course(request: HttpRequest, payload: PlanIn) -> Status | HttpResponse:
     data = _booking_input(request, payload)
@@ -196,35 +201,44 @@ def _out(a: Appointment) -> AppointmentOut:
 
 
 @router.get(
-    "/appointments", response=list[AppointmentOut], summary="Appointments you may see, filtered", auth=django_auth
+    "/appointments",
+    response={200: list[AppointmentOut]} | errors(401, 422),
+    summary="Appointments you may see, filtered, by start time",
+    auth=SESSION_OR_TOKEN,
 )
+@paginate(Pagination)
 def list_appointments(
     request: HttpRequest,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    practitioner: int | None = None,
-    room: int | None = None,
-    client: int | None = None,
-) -> list[AppointmentOut]:
+    practitioner: Id | None = None,
+    room: Id | None = None,
+    client: Id | None = None,
+    status: Literal["booked", "done", "no_show", "cancelled"] | None = None,
+    procedure: str | None = None,
+) -> Mapped[Appointment, AppointmentOut]:
     rows = _visible(request)
     if date_from:
         rows = rows.filter(starts_at__date__gte=date_from)
     if date_to:
         rows = rows.filter(starts_at__date__lte=date_to)
-    for field, value in (("practitioner_id", practitioner), ("room_id", room), ("client_id", client)):
+    for field, value in (
+        ("practitioner_id", practitioner), ("room_id", room), ("client_id", client), ("status", status),
+        ("procedure", procedure),
+    ):
         if value is not None:
             rows = rows.filter(**{field: value})
-    return [_out(a) for a in rows.order_by("starts_at")[:1000]]
+    return Mapped(rows.order_by("starts_at", "pk"), _out)
 
 
 @router.patch(
     "/appointments/{appointment_id}",
-    response={200: AppointmentOut},
+    response={200: AppointmentOut} | errors(401, 403, 404, 409, 422),
     summary="Move, cancel, or mark done / no-show",
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
 )
 def patch_appointment(
-    request: HttpRequest, appointment_id: int, payload: AppointmentPatch
+    request: HttpRequest, appointment_id: Id, payload: AppointmentPatch
 ) -> AppointmentOut | HttpResponse:
     appointment = _visible(request).filter(pk=appointment_id).first()
     if appointment is None:

@@ -1,15 +1,16 @@
 """`/api/clinic`, `/api/practitioners`, `/api/rooms`, absences and closed days: staff read, admins write."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
+from ninja.pagination import paginate
 
 from cryoclinic.accounts.roles import ADMIN, STAFF_ROLES
-from cryoclinic.api.errors import invalid, refuse_unless
+from cryoclinic.api.auth import SESSION_OR_TOKEN
+from cryoclinic.api.errors import errors, invalid, refuse_unless, require_role
+from cryoclinic.api.pagination import Mapped, Pagination
+from cryoclinic.api.types import Id, LocalTime
 
 from .models import Absence, Clinic, ClosedDay, Practitioner, Room
 
@@ -18,8 +19,8 @@ router = Router(tags=["resources"])
 
 class WindowOut(Schema):
     weekday: int
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
 
 
 class ClinicOut(Schema):
@@ -70,7 +71,12 @@ def _admin(request: HttpRequest) -> HttpResponse | None:
     return refuse_unless(request, ADMIN, message="Clinic admins only.")
 
 
-@router.get("/clinic", response={200: ClinicOut}, auth=django_auth, summary="The clinic's hours and closed days")
+@router.get(
+    "/clinic",
+    response={200: ClinicOut} | errors(401, 403, 404),
+    auth=SESSION_OR_TOKEN,
+    summary="The clinic's hours and closed days",
+)
 def clinic(request: HttpRequest) -> ClinicOut | HttpResponse:
     refused = _staff(request)
     if refused:
@@ -86,41 +92,50 @@ def clinic(request: HttpRequest) -> ClinicOut | HttpResponse:
     )
 
 
-@router.get("/practitioners", response={200: list[PractitionerOut]}, auth=django_auth, summary="Practitioners")
-def practitioners(request: HttpRequest) -> list[PractitionerOut] | HttpResponse:
-    refused = _staff(request)
-    if refused:
-        return refused
-    return [
-        PractitionerOut(
-            id=p.pk,
-            name=p.display_name,
-            title=p.title,
-            procedures=list(p.procedures),
-            working_hours=[WindowOut(weekday=h.weekday, start=h.starts, end=h.ends) for h in p.working_hours.all()],
-            absences=[
-                AbsenceOut(id=a.pk, starts_at=a.starts_at, ends_at=a.ends_at, reason=a.reason) for a in p.absences.all()
-            ],
-        )
-        for p in Practitioner.objects.prefetch_related("working_hours", "absences")
-    ]
+def _practitioner_out(p: Practitioner) -> PractitionerOut:
+    return PractitionerOut(
+        id=p.pk,
+        name=p.display_name,
+        title=p.title,
+        procedures=list(p.procedures),
+        working_hours=[WindowOut(weekday=h.weekday, start=h.starts, end=h.ends) for h in p.working_hours.all()],
+        absences=[
+            AbsenceOut(id=a.pk, starts_at=a.starts_at, ends_at=a.ends_at, reason=a.reason) for a in p.absences.all()
+        ],
+    )
 
 
-@router.get("/rooms", response={200: list[RoomOut]}, auth=django_auth, summary="Rooms")
-def rooms(request: HttpRequest) -> list[RoomOut] | HttpResponse:
-    refused = _staff(request)
-    if refused:
-        return refused
-    return [RoomOut(id=r.pk, name=r.name, procedures=list(r.procedures)) for r in Room.objects.all()]
+@router.get(
+    "/practitioners",
+    response={200: list[PractitionerOut]} | errors(401, 403, 422),
+    auth=SESSION_OR_TOKEN,
+    summary="Practitioners",
+)
+@paginate(Pagination)
+def practitioners(request: HttpRequest) -> Mapped[Practitioner, PractitionerOut]:
+    require_role(request, *STAFF_ROLES, message="Staff only.")
+    rows = Practitioner.objects.prefetch_related("working_hours", "absences").order_by("pk")
+    return Mapped(rows, _practitioner_out)
+
+
+def _room_out(r: Room) -> RoomOut:
+    return RoomOut(id=r.pk, name=r.name, procedures=list(r.procedures))
+
+
+@router.get("/rooms", response={200: list[RoomOut]} | errors(401, 403, 422), auth=SESSION_OR_TOKEN, summary="Rooms")
+@paginate(Pagination)
+def rooms(request: HttpRequest) -> Mapped[Room, RoomOut]:
+    require_role(request, *STAFF_ROLES, message="Staff only.")
+    return Mapped(Room.objects.order_by("pk"), _room_out)
 
 
 @router.post(
     "/practitioners/{practitioner_id}/absences",
-    response={201: AbsenceOut},
-    auth=django_auth,
+    response={201: AbsenceOut} | errors(401, 403, 404, 422),
+    auth=SESSION_OR_TOKEN,
     summary="Record an absence (admins)",
 )
-def add_absence(request: HttpRequest, practitioner_id: int, payload: AbsenceIn) -> Status | HttpResponse:
+def add_absence(request: HttpRequest, practitioner_id: Id, payload: AbsenceIn) -> Status | HttpResponse:
     refused = _admin(request)
     if refused:
         return refused
@@ -138,7 +153,10 @@ def add_absence(request: HttpRequest, practitioner_id: int, payload: AbsenceIn) 
 
 
 @router.post(
-    "/clinic/closed-days", response={201: ClosedDayIn}, auth=django_auth, summary="Close the clinic on a day (admins)"
+    "/clinic/closed-days",
+    response={201: ClosedDayIn} | errors(401, 403, 404, 409, 422),
+    auth=SESSION_OR_TOKEN,
+    summary="Close the clinic on a day (admins)",
 )
 def add_closed_day(request: HttpRequest, payload: ClosedDayIn) -> Status | HttpResponse:
     refused = _admin(request)

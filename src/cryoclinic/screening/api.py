@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from cryoclinic.api.errors import invalid
+from cryoclinic.api.errors import errors, invalid
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.knowledge.schema import Text
 
@@ -38,7 +38,7 @@ class ScreeningOut(Schema):
     next_eligible_date: dt.date | None
 
 
-@router.post("", response={200: ScreeningOut}, auth=None, summary="May this client have this procedure?")
+@router.post("", response={200: ScreeningOut} | errors(422), auth=None, summary="May this client have this procedure?")
 def post_screening(request: HttpRequest, payload: ScreeningIn) -> ScreeningOut | HttpResponse:
     try:
         procedure = knowledge.get_procedure(payload.procedure)

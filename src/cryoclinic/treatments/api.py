@@ -1,6 +1,4 @@
-"""`/api/appointments/{id}/session` and `/api/adverse-events`: thin over the treatments services. Session auth."""
-
-from __future__ import annotations
+"""`/api/appointments/{id}/session` and `/api/adverse-events`: thin over the treatments services. Session or token."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,11 +6,14 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
+from ninja.pagination import paginate
 
 from cryoclinic.accounts import audit
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER, RECEPTION
-from cryoclinic.api.errors import invalid, refuse_unless
+from cryoclinic.api.auth import SESSION_OR_TOKEN
+from cryoclinic.api.errors import errors, invalid, refuse_unless, require_role
+from cryoclinic.api.pagination import Mapped, Pagination
+from cryoclinic.api.types import Id
 from cryoclinic.clients.models import Client
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.scheduling.models import Appointment
@@ -63,14 +64,14 @@ class SessionPatch(Schema):
 
 
 class EventIn(Schema):
-    client: int
+    client: Id
     procedure: str
     code: str
     severity: str
     onset_on: dt.date
     resolved_on: dt.date | None = None
     description: str = ""
-    appointment: int | None = None
+    appointment: Id | None = None
 
 
 class EventOut(Schema):
@@ -119,7 +120,7 @@ def _incomplete(request: HttpRequest, exc: services.IncompleteSession) -> HttpRe
 
 
 def _appointment_and_record(
-    request: HttpRequest, appointment_id: int
+    request: HttpRequest, appointment_id: Id
 ) -> tuple[Appointment, SessionRecord | None] | HttpResponse:
     appointment = Appointment.objects.filter(pk=appointment_id).first()
     if appointment is None:
@@ -127,9 +128,10 @@ def _appointment_and_record(
     return appointment, services.current_record(appointment)
 
 
-@router.get("/appointments/{appointment_id}/session", response={200: SessionOut}, auth=django_auth,
+@router.get("/appointments/{appointment_id}/session", response={200: SessionOut} | errors(401, 403, 404, 422),
+            auth=SESSION_OR_TOKEN,
             summary="The appointment's session record (latest version) with what is still missing")
-def get_session(request: HttpRequest, appointment_id: int) -> SessionOut | HttpResponse:
+def get_session(request: HttpRequest, appointment_id: Id) -> SessionOut | HttpResponse:
     refused = _refuse(request, *STAFF)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -141,9 +143,10 @@ def get_session(request: HttpRequest, appointment_id: int) -> SessionOut | HttpR
     return _session_out(record)
 
 
-@router.post("/appointments/{appointment_id}/session", response={201: SessionOut}, auth=django_auth,
+@router.post("/appointments/{appointment_id}/session", response={201: SessionOut} | errors(401, 403, 404, 422),
+             auth=SESSION_OR_TOKEN,
              summary="Open the session record of an appointment (returns the existing one if open)")
-def open_session(request: HttpRequest, appointment_id: int) -> Status | HttpResponse:
+def open_session(request: HttpRequest, appointment_id: Id) -> Status | HttpResponse:
     refused = _refuse(request, *RECORDERS)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -155,9 +158,10 @@ def open_session(request: HttpRequest, appointment_id: int) -> Status | HttpResp
     return Status(201, _session_out(record))
 
 
-@router.patch("/appointments/{appointment_id}/session", response={200: SessionOut}, auth=django_auth,
+@router.patch("/appointments/{appointment_id}/session", response={200: SessionOut} | errors(401, 403, 404, 422),
+              auth=SESSION_OR_TOKEN,
               summary="Record details of a session in progress (only the fields sent change)")
-def patch_session(request: HttpRequest, appointment_id: int, payload: SessionPatch) -> SessionOut | HttpResponse:
+def patch_session(request: HttpRequest, appointment_id: Id, payload: SessionPatch) -> SessionOut | HttpResponse:
     refused = _refuse(request, *RECORDERS)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -171,9 +175,10 @@ def patch_session(request: HttpRequest, appointment_id: int, payload: SessionPat
     return _session_out(record)
 
 
-@router.post("/appointments/{appointment_id}/session/complete", response={200: SessionOut}, auth=django_auth,
+@router.post("/appointments/{appointment_id}/session/complete",
+             response={200: SessionOut} | errors(401, 403, 404, 422), auth=SESSION_OR_TOKEN,
              summary="Complete the session; a 422 names every missing item")
-def complete_session(request: HttpRequest, appointment_id: int) -> SessionOut | HttpResponse:
+def complete_session(request: HttpRequest, appointment_id: Id) -> SessionOut | HttpResponse:
     refused = _refuse(request, *RECORDERS)
     found = refused or _appointment_and_record(request, appointment_id)
     if isinstance(found, HttpResponse):
@@ -189,23 +194,31 @@ def complete_session(request: HttpRequest, appointment_id: int) -> SessionOut | 
     return _session_out(record)
 
 
-@router.get("/adverse-events", response=list[EventOut], auth=django_auth, summary="Reported adverse events (staff)")
+@router.get("/adverse-events", response={200: list[EventOut]} | errors(401, 403, 422), auth=SESSION_OR_TOKEN,
+            summary="Reported adverse events (staff), newest onset first")
+@paginate(Pagination)
 def list_events(
-    request: HttpRequest, client: int | None = None, procedure: str | None = None
-) -> list[EventOut] | HttpResponse:
-    refused = _refuse(request, *STAFF)
-    if refused is not None:
-        return refused
+    request: HttpRequest,
+    client: Id | None = None,
+    procedure: str | None = None,
+    onset_from: dt.date | None = None,
+    onset_to: dt.date | None = None,
+) -> Mapped[AdverseEvent, EventOut]:
+    require_role(request, *STAFF)
     rows = AdverseEvent.objects.all()
     if client is not None:
         rows = rows.filter(client_id=client)
     if procedure:
         rows = rows.filter(procedure=procedure)
+    if onset_from:
+        rows = rows.filter(onset_on__gte=onset_from)
+    if onset_to:
+        rows = rows.filter(onset_on__lte=onset_to)
     audit.record(request.user, "list", ("treatments.adverseevent", ""), request=request, detail="api")
-    return [_event_out(e) for e in rows[:1000]]
+    return Mapped(rows.order_by("-onset_on", "-pk"), _event_out)
 
 
-@router.post("/adverse-events", response={201: EventOut}, auth=django_auth,
+@router.post("/adverse-events", response={201: EventOut} | errors(401, 403, 422), auth=SESSION_OR_TOKEN,
              summary="Report an adverse event coded by the procedure's side effects (or `other`)")
 def report_event(request: HttpRequest, payload: EventIn) -> Status | HttpResponse:
     refused = _refuse(request, *RECORDERS)

@@ -1,0 +1,138 @@
+"""Every API operation, called as every role (session and bearer token alike), lets in exactly whom it should.
+
+The operations are enumerated from the ninja routers, so a new endpoint without an entry below fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from cryoclinic.accounts import tokens
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {"anonymous", "admin", "practitioner", "reception", "client"}
+SIGNED_IN = EVERYONE - {"anonymous"}
+STAFF = {"admin", "practitioner", "reception"}
+RECORDERS = {"admin", "practitioner"}
+BOOKERS = {"admin", "reception"}
+
+
+def _monday() -> str:
+    today = timezone.localdate()
+    return (today + dt.timedelta(days=7 - today.weekday())).isoformat()
+
+
+def _course(world: dict[str, int]) -> dict[str, Any]:
+    weekdays = [{"weekday": d, "start": "18:00", "end": "21:00"} for d in range(6)]
+    return {"client": world["client"], "procedure": "facial-cryomassage", "start": _monday(), "availability": weekdays}
+
+
+# "METHOD /api/path" -> (who gets past the gates, a request that is valid up to the role check).
+# Past the gates means any answer but 401/403: a 404 or 422 from the operation itself shows it was reached.
+MATRIX: dict[str, tuple[set[str], Any]] = {
+    "GET /api/procedures": (EVERYONE, None),
+    "GET /api/procedures/{slug}": (EVERYONE, None),
+    "POST /api/screening": (EVERYONE, lambda w: {"procedure": "facial-cryomassage", "answers": {}}),
+    "GET /api/directory/cities": (EVERYONE, None),
+    "GET /api/directory/salons": (EVERYONE, None),
+    "GET /api/directory/stats": (EVERYONE, None),
+    "POST /api/courses/plan": (BOOKERS, _course),
+    "POST /api/courses": (BOOKERS, _course),
+    "GET /api/appointments": (SIGNED_IN, None),
+    "PATCH /api/appointments/{appointment_id}": (STAFF, lambda w: {"status": "done"}),
+    "GET /api/clinic": (STAFF, None),
+    "GET /api/practitioners": (STAFF, None),
+    "GET /api/rooms": (STAFF, None),
+    "POST /api/practitioners/{practitioner_id}/absences": (
+        {"admin"},
+        lambda w: {"starts_at": "2031-02-03T09:00:00Z", "ends_at": "2031-02-03T18:00:00Z"},
+    ),
+    "POST /api/clinic/closed-days": ({"admin"}, lambda w: {"date": "2031-02-04"}),
+    "GET /api/appointments/{appointment_id}/session": (STAFF, None),
+    "POST /api/appointments/{appointment_id}/session": (RECORDERS, None),
+    "PATCH /api/appointments/{appointment_id}/session": (RECORDERS, lambda w: {"notes": "calm"}),
+    "POST /api/appointments/{appointment_id}/session/complete": (RECORDERS, None),
+    "GET /api/adverse-events": (STAFF, None),
+    "POST /api/adverse-events": (
+        RECORDERS,
+        lambda w: {"client": w["client"], "procedure": "facial-cryomassage", "code": "other", "severity": "mild",
+                   "onset_on": timezone.localdate().isoformat(), "description": "matrix"},
+    ),
+    "POST /api/dosimetry/dwell": (STAFF, lambda w: {"zone": "no-such-zone", "technique": "cotton_swab",
+                                                     "skin": "female"}),
+    "POST /api/dosimetry/freeze": (STAFF, lambda w: {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1e6,
+                                                      "lesion_diameter_mm": 4, "lesion_kind": "benign"}),
+}
+
+
+def _operations() -> set[str]:
+    from cryoclinic.api.api import api
+
+    found = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                found |= {f"{method} /api{prefix}{path}" for method in operation.methods}
+    return found
+
+
+def test_the_matrix_names_every_api_operation():
+    assert _operations() == set(MATRIX)
+
+
+@pytest.fixture
+def world(users, demo) -> dict[str, int]:
+    """The client role owns a client record, the practitioner role the appointment's practitioner."""
+    from cryoclinic.clients.models import Client
+    from cryoclinic.scheduling.models import Clinic
+    from cryoclinic.treatments.demo import load_demo_session
+
+    record = Client.objects.order_by("pk").first()
+    Client.objects.filter(pk=record.pk).update(user=users["client"])
+    appointment = load_demo_session(Clinic.objects.get(), record)
+    appointment.practitioner.user = users["practitioner"]
+    appointment.practitioner.save()
+    return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id}
+
+
+def _url(operation: str, world: dict[str, int]) -> str:
+    path = operation.split(" ", 1)[1]
+    return (
+        path.replace("{slug}", "cryodestruction")
+        .replace("{appointment_id}", str(world["appointment"]))
+        .replace("{practitioner_id}", str(world["practitioner"]))
+    )
+
+
+def _call(client, operation: str, world: dict[str, int], **headers: str):
+    method = operation.split(" ", 1)[0].lower()
+    make_body = MATRIX[operation][1]
+    data = json.dumps(make_body(world)) if make_body else None
+    kwargs: dict[str, Any] = {"content_type": "application/json", "data": data} if method != "get" else {}
+    return getattr(client, method)(_url(operation, world), headers=headers, **kwargs)
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_role_reaches_exactly_the_api_operations_it_should(client, users, world, operation, who):
+    allowed = who in MATRIX[operation][0]
+    headers = {}
+    if who != "anonymous":
+        _token, raw = tokens.issue(users[who], "matrix")
+        headers = {"Authorization": f"Bearer {raw}"}
+    by_token = _call(client, operation, world, **headers)
+    if who != "anonymous":
+        client.force_login(users[who])
+    by_session = _call(client, operation, world)
+    for response in (by_token, by_session):
+        assert response.status_code < 500, (who, operation, response.content)
+        if allowed:
+            assert response.status_code not in (401, 403), (who, operation, response.status_code, response.content)
+        else:
+            assert response.status_code == (401 if who == "anonymous" else 403), (who, operation, response.status_code)
+            assert set(response.json()) == {"detail", "errors"}
