@@ -63,6 +63,7 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
         lambda w: {"client": w["client"], "procedure": "facial-cryomassage", "code": "other", "severity": "mild",
                    "onset_on": timezone.localdate().isoformat(), "description": "matrix"},
     ),
+    "GET /api/clients/{client_id}/fhir": ({"admin", "practitioner", "client"}, None),
     "POST /api/dosimetry/dwell": (STAFF, lambda w: {"zone": "no-such-zone", "technique": "cotton_swab",
                                                      "skin": "female"}),
     "POST /api/dosimetry/freeze": (STAFF, lambda w: {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1e6,
@@ -106,6 +107,7 @@ def _url(operation: str, world: dict[str, int]) -> str:
         path.replace("{slug}", "cryodestruction")
         .replace("{appointment_id}", str(world["appointment"]))
         .replace("{practitioner_id}", str(world["practitioner"]))
+        .replace("{client_id}", str(world["client"]))
     )
 
 

@@ -1,13 +1,14 @@
-"""`GET /api/clients/{id}/fhir`: the same Bundle and the same rules as the pages. Session auth."""
+"""`GET /api/clients/{id}/fhir`: the same Bundle and the same rules as the pages; session or token."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
-from ninja.security import django_auth
 
 from cryoclinic.accounts.roles import CLIENT, has_role
-from cryoclinic.api.errors import invalid, refuse_unless
+from cryoclinic.api.auth import SESSION_OR_TOKEN
+from cryoclinic.api.errors import errors, invalid, refuse_unless
+from cryoclinic.api.types import Id
 from cryoclinic.clients.models import Client, client_of
 
 from .download import EXPORT_ROLES, bundle_download
@@ -15,8 +16,7 @@ from .export import CONTENT_TYPE
 
 router = Router(tags=["fhir"])
 
-_ERROR = {"type": "object", "properties": {"detail": {"type": "string"}, "errors": {"type": "array"}}}
-_RESPONSES = {
+_BUNDLE_200 = {
     200: {
         "description": "A FHIR R4 Bundle of type collection, as a file",
         "content": {CONTENT_TYPE: {"schema": {
@@ -24,19 +24,17 @@ _RESPONSES = {
             "properties": {"resourceType": {"const": "Bundle"}, "type": {"const": "collection"}},
         }}},
     },
-    401: {"description": "Not signed in", "content": {"application/json": {"schema": {"type": "object"}}}},
-    403: {"description": "Your role may not export records", "content": {"application/json": {"schema": _ERROR}}},
-    404: {"description": "No such client that you may see", "content": {"application/json": {"schema": _ERROR}}},
 }
 
 
 @router.get(
     "/clients/{client_id}/fhir",
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
+    response=errors(401, 403, 404, 422),
     summary="A client's record as a FHIR R4 Bundle (admin, practitioner; a client their own)",
-    openapi_extra={"responses": _RESPONSES},
+    openapi_extra={"responses": _BUNDLE_200},
 )
-def client_bundle(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_bundle(request: HttpRequest, client_id: Id) -> HttpResponse:
     client: Client | None
     if has_role(request.user, *EXPORT_ROLES):
         client = Client.objects.filter(pk=client_id).first()
