@@ -128,17 +128,24 @@ def _appointment_and_record(
     return appointment, services.current_record(appointment)
 
 
+def _open_record(request: HttpRequest, appointment_id: Id, *roles: str) -> SessionRecord | HttpResponse:
+    """The appointment's session record for a caller holding one of `roles`, or the refusal to send."""
+    refused = _refuse(request, *roles)
+    found = refused or _appointment_and_record(request, appointment_id)
+    if isinstance(found, HttpResponse):
+        return found
+    if found[1] is None:
+        return invalid(request, "appointment_id", "No session record yet: POST to open one.", status=404)
+    return found[1]
+
+
 @router.get("/appointments/{appointment_id}/session", response={200: SessionOut} | errors(401, 403, 404, 422),
             auth=SESSION_OR_TOKEN,
             summary="The appointment's session record (latest version) with what is still missing")
 def get_session(request: HttpRequest, appointment_id: Id) -> SessionOut | HttpResponse:
-    refused = _refuse(request, *STAFF)
-    found = refused or _appointment_and_record(request, appointment_id)
-    if isinstance(found, HttpResponse):
-        return found
-    appointment, record = found
-    if record is None:
-        return invalid(request, "appointment_id", "No session record yet: POST to open one.", status=404)
+    record = _open_record(request, appointment_id, *STAFF)
+    if isinstance(record, HttpResponse):
+        return record
     audit.record(request.user, "view", record, request=request, detail="api")
     return _session_out(record)
 
@@ -162,14 +169,11 @@ def open_session(request: HttpRequest, appointment_id: Id) -> Status | HttpRespo
               auth=SESSION_OR_TOKEN,
               summary="Record details of a session in progress (only the fields sent change)")
 def patch_session(request: HttpRequest, appointment_id: Id, payload: SessionPatch) -> SessionOut | HttpResponse:
-    refused = _refuse(request, *RECORDERS)
-    found = refused or _appointment_and_record(request, appointment_id)
-    if isinstance(found, HttpResponse):
-        return found
-    if found[1] is None:
-        return invalid(request, "appointment_id", "No session record yet: POST to open one.", status=404)
+    current = _open_record(request, appointment_id, *RECORDERS)
+    if isinstance(current, HttpResponse):
+        return current
     try:
-        record = services.update_session(found[1], payload.dict(exclude_unset=True), by=request.user)  # type: ignore[arg-type]
+        record = services.update_session(current, payload.dict(exclude_unset=True), by=request.user)  # type: ignore[arg-type]
     except services.SessionError as exc:
         return invalid(request, exc.field, str(exc))
     return _session_out(record)
@@ -179,14 +183,11 @@ def patch_session(request: HttpRequest, appointment_id: Id, payload: SessionPatc
              response={200: SessionOut} | errors(401, 403, 404, 422), auth=SESSION_OR_TOKEN,
              summary="Complete the session; a 422 names every missing item")
 def complete_session(request: HttpRequest, appointment_id: Id) -> SessionOut | HttpResponse:
-    refused = _refuse(request, *RECORDERS)
-    found = refused or _appointment_and_record(request, appointment_id)
-    if isinstance(found, HttpResponse):
-        return found
-    if found[1] is None:
-        return invalid(request, "appointment_id", "No session record yet: POST to open one.", status=404)
+    current = _open_record(request, appointment_id, *RECORDERS)
+    if isinstance(current, HttpResponse):
+        return current
     try:
-        record = services.complete_session(found[1], by=request.user)  # type: ignore[arg-type]
+        record = services.complete_session(current, by=request.user)  # type: ignore[arg-type]
     except services.IncompleteSession as exc:
         return _incomplete(request, exc)
     except services.SessionError as exc:
