@@ -7,6 +7,7 @@ escaped; the result is well-formed XML that can be inlined in a page or served a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -105,8 +106,12 @@ COLOURS = ("#0b4f8a", "#3b8ed0", "#7fb8e6", "#c0392b", "#8e44ad", "#16a085")
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / count
-    return [low + i * step for i in range(count + 1)]
+    """Round tick values (1, 2 or 5 times a power of ten apart) covering [low, high]."""
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = min((m * power for m in (1, 2, 5, 10)), key=lambda candidate: abs(candidate - raw))
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
 def line_plot(
