@@ -38,3 +38,11 @@ def test_a_long_label_is_shortened_with_the_full_text_kept_as_its_title():
 
 def test_nothing_to_draw_is_an_empty_string():
     assert bar_chart_svg([], "empty") == ""
+
+
+def test_line_plot_ticks_are_round_steps_inside_the_range():
+    from cryoclinic.charts import _ticks
+
+    assert _ticks(-66.1, 35.0) == [-60, -40, -20, 0, 20]
+    assert _ticks(0.0, 3.73) == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
+    assert _ticks(0.0, 40.7) == [0, 10, 20, 30, 40]
