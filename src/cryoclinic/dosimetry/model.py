@@ -177,7 +177,8 @@ def expose(
     air_dt_factor: float = 5.0,
 ) -> Exposure:
     """Run the phases one after another, each starting from the last field; optionally stop at a surface
-    temperature. Air phases change slowly and take `air_dt_factor` times longer steps."""
+    temperature. Air phases change slowly and take `air_dt_factor` times longer steps — the reason this chains
+    solves instead of passing one `schedule` to the solver, whose phases share a single step."""
     times: list[FloatArray] = []
     temperature: list[FloatArray] = []
     start, state = 0.0, np.asarray(initial_c, dtype=float)

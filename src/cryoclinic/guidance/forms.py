@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cryoclinic.dosimetry.data import load
-
-
-def content_language() -> str:
-    return "ru" if (get_language() or "ru").startswith("ru") else "en"
+from cryoclinic.languages import content_language
 
 
 def zone_choices() -> list[tuple[str, str]]:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from cryoclinic.dosimetry import answers
 from cryoclinic.dosimetry.data import load
-
-from .forms import content_language
+from cryoclinic.languages import content_language
 
 
 @dataclass(frozen=True)

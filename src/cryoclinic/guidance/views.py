@@ -15,8 +15,9 @@ from cryoclinic.accounts.roles import ADMIN, PRACTITIONER
 from cryoclinic.charts import line_plot
 from cryoclinic.dosimetry import answers
 from cryoclinic.dosimetry.data import load
+from cryoclinic.languages import content_language
 
-from .forms import DwellForm, FreezeForm, content_language
+from .forms import DwellForm, FreezeForm
 
 
 def _table() -> dict[str, Any]:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
+
+from cryoclinic.languages import content_language
 
 from .metrics import Period
 from .tables import Table, cell_text
 
 
 def csv_response(table: Table, period: Period) -> HttpResponse:
-    language = "ru" if (get_language() or "ru").startswith("ru") else "en"
+    language = content_language()
     filename = f"cryoclinic-{table.slug}-{period.start:%Y%m%d}-{period.end:%Y%m%d}-{language}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

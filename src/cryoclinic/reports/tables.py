@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cryoclinic.knowledge import services as knowledge
+from cryoclinic.languages import content_language
 from cryoclinic.nitrogen.models import Dewar
 
 from . import charts
@@ -42,7 +42,7 @@ class Table:
 
 
 def _ru() -> bool:
-    return (get_language() or "ru").startswith("ru")
+    return content_language() == "ru"
 
 
 def cell_text(value: Cell) -> str:
@@ -68,12 +68,12 @@ def percent_text(value: float | None) -> str:
 def procedure_name(slug: str) -> str:
     """The procedure's name from the shipped knowledge base (no database read per row)."""
     shipped = knowledge.knowledge_base().procedures.get(slug)
-    return shipped.name.get(get_language() or "ru") if shipped else slug
+    return shipped.name.get(content_language()) if shipped else slug
 
 
 def side_effect_names() -> dict[str, str]:
     """Side-effect codes of every procedure (the clinic's own items included) → their text in the page's language."""
-    language = get_language() or "ru"
+    language = content_language()
     return {item.code: item.text.get(language) for p in knowledge.list_procedures() for item in p.side_effects}
 
 

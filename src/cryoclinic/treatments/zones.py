@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import cast
 
 from django.utils.functional import Promise, lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cryoclinic.dosimetry.data import load as dose_data
+from cryoclinic.languages import content_language
 
 
 def _face_zone_name(code: str) -> str:
-    language = "ru" if (get_language() or "ru").startswith("ru") else "en"
-    return dose_data().zones[code].name[language]
+    return dose_data().zones[code].name[content_language()]
 
 
 _lazy_face_zone_name = lazy(_face_zone_name, str)
