@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from cryoclinic.clinics.state import current_clinic
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,9 +54,8 @@ def test_demo_refuses_with_debug_off(tmp_path):
 @pytest.mark.django_db
 def test_demo_clinic_contents(demo):
     from cryoclinic.clients.models import Client
-    from cryoclinic.scheduling.models import Clinic
 
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     assert clinic.opening_hours.count() == 6
     assert clinic.rooms.count() == 2 and clinic.practitioners.count() == 3
     assert Client.objects.count() == 20

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",
+    "cryoclinic.clinics",
     "cryoclinic.accounts",
     "cryoclinic.knowledge",
     "cryoclinic.clients",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cryoclinic.clinics.middleware.ClinicMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -132,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cryoclinic.accounts.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
@@ -168,6 +170,9 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 # The clinic's own choice, not the source's (which says only "care for the wound until it heals"):
 # days after neoplasm removal on which staff check the wound.
 WOUND_CARE_FOLLOWUP_DAYS = [int(d) for d in env_list("WOUND_CARE_FOLLOWUP_DAYS", "1,7,14")]
+# PostgreSQL: the role production connects as (not a superuser: superusers bypass row-level security). After each
+# migrate it is granted the tables; clinics/rls.py creates it (NOLOGIN) where the migrating user may.
+CRYOCLINIC_DB_APP_ROLE = os.environ.get("CRYOCLINIC_DB_APP_ROLE", "cryoclinic_app")
 # Code systems, identifier systems and the seed of the stable urn:uuid fullUrls of the FHIR export.
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "https://cryoclinic.example/fhir").rstrip("/")
 

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import translation
 
 from cryoclinic.accounts.access import access_rule_of
+from cryoclinic.clinics.state import current_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -114,11 +115,11 @@ def test_every_api_operation_declares_its_auth():
 
 @pytest.mark.parametrize("url", sorted(MATRIX))
 @pytest.mark.parametrize("who", sorted(EVERYONE))
-def test_role_reaches_exactly_what_it_should(client, users, demo, url, who):
+def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link_client):
     from cryoclinic.clients.models import Client
 
     record = Client.objects.first()
-    Client.objects.filter(pk=record.pk).update(user=users["client"])  # the client role sees this record as its own
+    link_client(record, users["client"])  # the client role sees this record as its own
     from cryoclinic.scheduling.models import Practitioner
 
     Practitioner.objects.filter(pk=Practitioner.objects.first().pk).update(user=users["practitioner"])
@@ -128,10 +129,9 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who):
 
     target = url.replace("{client}", str(record.pk)).replace("{salon}", str(Salon.objects.first().pk))
     if "{appointment}" in url:
-        from cryoclinic.scheduling.models import Clinic
         from cryoclinic.treatments.demo import load_demo_session
 
-        target = target.replace("{appointment}", str(load_demo_session(Clinic.objects.get(), record).pk))
+        target = target.replace("{appointment}", str(load_demo_session(current_clinic(), record).pk))
     response = client.get(target)
     if who in MATRIX[url]:
         # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.

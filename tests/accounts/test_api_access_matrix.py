@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from cryoclinic.accounts import tokens
+from cryoclinic.clinics.state import current_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +88,14 @@ def test_the_matrix_names_every_api_operation():
 
 
 @pytest.fixture
-def world(users, demo) -> dict[str, int]:
+def world(users, demo, link_client) -> dict[str, int]:
     """The client role owns a client record, the practitioner role the appointment's practitioner."""
     from cryoclinic.clients.models import Client
-    from cryoclinic.scheduling.models import Clinic
     from cryoclinic.treatments.demo import load_demo_session
 
     record = Client.objects.order_by("pk").first()
-    Client.objects.filter(pk=record.pk).update(user=users["client"])
-    appointment = load_demo_session(Clinic.objects.get(), record)
+    link_client(record, users["client"])
+    appointment = load_demo_session(current_clinic(), record)
     appointment.practitioner.user = users["practitioner"]
     appointment.practitioner.save()
     return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id}

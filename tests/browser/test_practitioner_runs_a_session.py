@@ -2,18 +2,20 @@ import re
 
 from playwright.sync_api import expect
 
+from cryoclinic.clinics.state import current_clinic
+
 
 def test_practitioner_runs_the_demo_session_to_completion_and_records_a_reaction(page, transactional_db):
     from django.utils import timezone
 
     from cryoclinic.clients.models import Client
     from cryoclinic.demo import DEMO_PASSWORD, load_demo
-    from cryoclinic.scheduling.models import Appointment, Clinic
+    from cryoclinic.scheduling.models import Appointment
     from cryoclinic.treatments.demo import load_demo_session
     from cryoclinic.treatments.models import AdverseEvent, SessionRecord
 
     load_demo()
-    appointment = load_demo_session(Clinic.objects.get(), Client.objects.order_by("id")[0])
+    appointment = load_demo_session(current_clinic(), Client.objects.order_by("id")[0])
     assert appointment is not None
     page.goto("/en/accounts/login/")
     page.get_by_label("Username").fill("demo-doctor")

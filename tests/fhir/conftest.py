@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.scheduling.demo import load_demo_courses
-from cryoclinic.scheduling.models import Appointment, Clinic, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 from cryoclinic.treatments import events, services
 
 MASSAGE = "facial-cryomassage"
@@ -22,7 +23,7 @@ MASSAGE = "facial-cryomassage"
 def world(demo):
     client = Client.objects.get(user__username="demo-client")
     doctor = Practitioner.objects.get(user__username="demo-doctor")
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     load_demo_courses(clinic, [client])
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=40)
     appointment = Appointment.objects.create(

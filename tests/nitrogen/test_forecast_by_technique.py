@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.nitrogen.models import ConsumptionRate, Dewar, LevelReading
 from cryoclinic.nitrogen.services import rate_for, refill_alerts, stock
 from cryoclinic.notifications.models import OutboxMessage
@@ -31,7 +32,7 @@ def _rate(clinic: Clinic, technique: str, litres: str) -> None:
 
 @pytest.fixture
 def vessel(demo) -> Dewar:
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     dewar = Dewar.objects.create(
         clinic=clinic,
         name="СДС-35",

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.nitrogen.models import ConsumptionRate, Dewar, LevelReading
 from cryoclinic.nitrogen.services import refill_alerts, stock
 from cryoclinic.notifications.models import OutboxMessage
-from cryoclinic.scheduling.models import Appointment, Clinic, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 
 pytestmark = pytest.mark.django_db
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -20,7 +21,7 @@ DAY0 = dt.date(2026, 12, 7)
 
 @pytest.fixture
 def dewar(demo) -> Dewar:
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     vessel = Dewar.objects.create(
         clinic=clinic,
         name="СДС-35",

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.nitrogen.services import stock
 from cryoclinic.reports.assemble import report_table
 from cryoclinic.reports.demo import load_demo_history
 from cryoclinic.reports.metrics import Period
-from cryoclinic.scheduling.models import Clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_history_fills_every_report_and_loads_once(demo):
     assert load_demo_history() == 2
     assert load_demo_history() == 0
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     today = timezone.localdate()
     period = Period(today - dt.timedelta(days=365), today)
     with translation.override("en"):

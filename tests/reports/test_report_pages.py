@@ -13,10 +13,11 @@ import pytest
 
 from cryoclinic.accounts.models import AuditEvent
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.nitrogen.models import ConsumptionRate, Dewar, LevelReading
 from cryoclinic.reports import queries
 from cryoclinic.reports.metrics import AdverseEventRecord
-from cryoclinic.scheduling.models import Appointment, Clinic, Course, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Course, Practitioner, Room
 
 pytestmark = pytest.mark.django_db
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -34,7 +35,7 @@ def history(demo) -> Course:
     """Анна: a course done on 5, 7, 9 October, missed on the 12th, done on the 14th (a 5-day gap), one session
     still booked; Ирина: a cryodestruction done on 8 October without a price, one cancelled on the 9th.
     A vessel filled to 30 L on 5 October and read at 24 L on the 10th, boil-off 0.5 L/day, 0.5 L a cryomassage."""
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     anna = Practitioner.objects.get(display_name="Анна Морозова")
     irina = Practitioner.objects.get(display_name="Ирина Снегова")
     room = Room.objects.first()

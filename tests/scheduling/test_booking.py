@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone, translation
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.scheduling import services
-from cryoclinic.scheduling.models import Appointment, Clinic, ClosedDay, Course, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, ClosedDay, Course, Practitioner, Room
 from cryoclinic.scheduling.planning import PlannedSession, TimeWindow
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def _english():
 
 @pytest.fixture
 def world(demo):
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     eligible = Client.objects.order_by("id").first()  # screened and consented by the demo
     return clinic, eligible
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.scheduling import services
-from cryoclinic.scheduling.models import CalendarFeed, Clinic, Practitioner
+from cryoclinic.scheduling.models import CalendarFeed, Practitioner
 from cryoclinic.scheduling.planning import TimeWindow
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def course(demo):
     today = timezone.localdate()
     client = Client.objects.order_by("id").first()
     return services.book_course(
-        Clinic.objects.get(),
+        current_clinic(),
         services.PlanInput(
             client=client,
             procedure="facial-cryomassage",
@@ -34,8 +35,8 @@ def course(demo):
     )
 
 
-def test_a_client_feed_parses_and_lists_every_session(client, users, course):
-    Client.objects.filter(pk=course.client_id).update(user=users["client"])
+def test_a_client_feed_parses_and_lists_every_session(client, users, course, link_client):
+    link_client(course.client_id, users["client"])
     client.force_login(users["client"])
     client.post("/en/account/calendar/", {"action": "issue"})
     feed = CalendarFeed.objects.get(client=course.client, revoked_at__isnull=True)
@@ -49,8 +50,8 @@ def test_a_client_feed_parses_and_lists_every_session(client, users, course):
     assert "Криомассаж" in str(first.get("summary"))
 
 
-def test_a_revoked_or_replaced_token_stops_working(client, users, course):
-    Client.objects.filter(pk=course.client_id).update(user=users["client"])
+def test_a_revoked_or_replaced_token_stops_working(client, users, course, link_client):
+    link_client(course.client_id, users["client"])
     client.force_login(users["client"])
     client.post("/en/account/calendar/", {"action": "issue"})
     old = CalendarFeed.objects.get(revoked_at__isnull=True).token
@@ -84,8 +85,8 @@ def test_the_calendar_shows_the_week_by_practitioner_and_by_room(client, users, 
     assert client.get("/en/staff/calendar/?date=yesterday").status_code == 404
 
 
-def test_the_client_sees_their_own_course(client, users, course):
-    Client.objects.filter(pk=course.client_id).update(user=users["client"])
+def test_the_client_sees_their_own_course(client, users, course, link_client):
+    link_client(course.client_id, users["client"])
     client.force_login(users["client"])
     page = client.get("/en/account/courses/").content.decode()
     assert page.count('<li class="status-booked">') == 10

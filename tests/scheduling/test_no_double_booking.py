@@ -9,8 +9,10 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics import state
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.scheduling import services
-from cryoclinic.scheduling.models import Appointment, Clinic, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 
 
 def _slot():
@@ -21,7 +23,7 @@ def _slot():
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_an_overlap_even_past_the_service(demo):
-    clinic, practitioner, room = Clinic.objects.get(), Practitioner.objects.first(), Room.objects.first()
+    clinic, practitioner, room = current_clinic(), Practitioner.objects.first(), Room.objects.first()
     clients = list(Client.objects.all()[:2])
     start, end = _slot()
     Appointment.objects.create(
@@ -56,7 +58,7 @@ def test_the_database_refuses_an_overlap_even_past_the_service(demo):
 
 
 def _race(n: int) -> tuple[int, list[str]]:
-    clinic, practitioner, room = Clinic.objects.get(), Practitioner.objects.first(), Room.objects.first()
+    clinic, practitioner, room = current_clinic(), Practitioner.objects.first(), Room.objects.first()
     clients = list(Client.objects.all()[:n])
     start, end = _slot()
     barrier = threading.Barrier(n)
@@ -66,17 +68,18 @@ def _race(n: int) -> tuple[int, list[str]]:
     def book(client: Client) -> None:
         try:
             barrier.wait()
-            appointment = Appointment(
-                clinic=clinic,
-                client=client,
-                procedure="facial-cryomassage",
-                practitioner=practitioner,
-                room=room,
-                starts_at=start,
-                ends_at=end,
-            )
-            with transaction.atomic():
-                services._write(appointment)
+            with state.activate(clinic):  # a new thread starts in no clinic, as a new request would
+                appointment = Appointment(
+                    clinic=clinic,
+                    client=client,
+                    procedure="facial-cryomassage",
+                    practitioner=practitioner,
+                    room=room,
+                    starts_at=start,
+                    ends_at=end,
+                )
+                with transaction.atomic():
+                    services._write(appointment)
             outcome = "booked"
         except services.BookingConflict as exc:
             outcome = f"conflict: {exc}"

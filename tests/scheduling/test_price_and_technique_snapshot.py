@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone, translation
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.directory.models import PriceEntry, Salon
 from cryoclinic.scheduling import services
-from cryoclinic.scheduling.models import Appointment, Clinic
+from cryoclinic.scheduling.models import Appointment
 from cryoclinic.scheduling.planning import TimeWindow
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def _monday() -> dt.date:
 
 
 def _book(technique: str = "") -> list[Appointment]:
-    clinic = Clinic.objects.get()
+    clinic = current_clinic()
     request = services.PlanInput(
         client=Client.objects.order_by("id").first(), procedure="facial-cryomassage", start=_monday(),
         availability=EVENINGS, technique=technique,

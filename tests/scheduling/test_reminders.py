@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.notifications.models import OutboxMessage
-from cryoclinic.scheduling.models import Appointment, Clinic, Course, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Course, Practitioner, Room
 from cryoclinic.scheduling.reminders import fill_outbox
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 @pytest.fixture
 def world(demo):
     return (
-        Clinic.objects.get(),
+        current_clinic(),
         Client.objects.order_by("id").first(),
         Practitioner.objects.first(),
         Room.objects.first(),

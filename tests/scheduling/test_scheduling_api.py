@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from cryoclinic.clients.models import Client
+from cryoclinic.demo import CLIENT_NAMES
 from cryoclinic.scheduling.models import Appointment
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_bad_input_is_a_422_naming_the_field(client, users, demo):
 
 def test_a_contraindicated_client_cannot_be_booked(client, users, demo):
     client.force_login(users["reception"])
-    last = Client.objects.order_by("id").last()
+    last = Client.objects.get(full_name=CLIENT_NAMES[-1])  # the demo's client with epilepsy
     response = _post(client, "/api/courses", _body(last.pk))
     assert response.status_code == 422 and "contraindication" in response.json()["errors"][0]["message"]
     assert not Appointment.objects.exists()
@@ -103,13 +104,13 @@ def test_moving_onto_a_taken_slot_is_409(client, users, demo):
     assert response.status_code == 409 and "already booked" in response.json()["errors"][0]["message"]
 
 
-def test_clients_see_and_cancel_only_their_own(client, users, demo):
+def test_clients_see_and_cancel_only_their_own(client, users, demo, link_client):
     reception = users["reception"]
     client.force_login(reception)
     first, second = Client.objects.order_by("id")[:2]
     _post(client, "/api/courses", _body(first.pk))
     _post(client, "/api/courses", _body(second.pk))
-    Client.objects.filter(pk=first.pk).update(user=users["client"])
+    link_client(first, users["client"])
     client.force_login(users["client"])
     mine = client.get("/api/appointments").json()["items"]
     assert {a["client"] for a in mine} == {first.pk}

@@ -23,8 +23,10 @@ def _text(response) -> str:
 
 
 @pytest.fixture
-def record(users) -> Client:
-    return Client.objects.create(full_name="Наталья Вьюгина", phone="+79123450001", user=users["client"])
+def record(users, link_client) -> Client:
+    record = Client.objects.create(full_name="Наталья Вьюгина", phone="+79123450001")
+    link_client(record, users["client"])
+    return record
 
 
 def _flat(text: str) -> str:

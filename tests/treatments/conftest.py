@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone, translation
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.knowledge import services as knowledge
-from cryoclinic.scheduling.models import Appointment, Clinic, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 from cryoclinic.screening.services import record_consent, record_prerequisite
 from cryoclinic.treatments import services
 
@@ -28,7 +29,7 @@ def practitioner_user(demo):
 def make_appointment(client: Client, procedure: str = "facial-cryomassage") -> Appointment:
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=30)
     return Appointment.objects.create(
-        clinic=Clinic.objects.get(), client=client, procedure=procedure,
+        clinic=current_clinic(), client=client, procedure=procedure,
         practitioner=Practitioner.objects.get(user__username="demo-doctor"), room=Room.objects.first(),
         starts_at=start, ends_at=start + dt.timedelta(minutes=20),
     )

@@ -149,7 +149,9 @@ def _photo_of(appointment):
                                 SimpleUploadedFile("p.png", out.getvalue()), by=None)
 
 
-def test_photo_access_staff_yes_owner_yes_other_client_404_anonymous_to_login(client, appointment, make_user):
+def test_photo_access_staff_yes_owner_yes_other_client_404_anonymous_to_login(
+    client, appointment, make_user, link_client
+):
     photo = _photo_of(appointment)
     url = f"/en/photos/{photo.pk}/"
     assert client.get(url).status_code == 302 and "login" in client.get(url)["Location"]
@@ -158,11 +160,11 @@ def test_photo_access_staff_yes_owner_yes_other_client_404_anonymous_to_login(cl
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert "no-store" in response["Cache-Control"]
     owner = make_user("client", username="owner")
-    Client.objects.filter(pk=appointment.client_id).update(user=owner)
+    link_client(appointment.client_id, owner)
     client.force_login(owner)
     assert client.get(url).status_code == 200
     other = make_user("client", username="other")
-    Client.objects.create(full_name="Другая Клиентка", phone="+79160000001", user=other)
+    link_client(Client.objects.create(full_name="Другая Клиентка", phone="+79160000001"), other)
     client.force_login(other)
     assert client.get(url).status_code == 404
 
@@ -175,13 +177,13 @@ def test_a_bad_photo_upload_is_a_clear_form_error(client, appointment, practitio
     assert response.status_code == 422 and "not a readable image" in response.content.decode()
 
 
-def test_the_client_sees_and_scores_own_outcomes(client, appointment, practitioner_user, make_user):
+def test_the_client_sees_and_scores_own_outcomes(client, appointment, practitioner_user, make_user, link_client):
     services.complete_session(
         fill(services.open_session(appointment, by=practitioner_user), practitioner_user), by=practitioner_user
     )
     _photo_of(appointment)
     owner = make_user("client", username="owner")
-    Client.objects.filter(pk=appointment.client_id).update(user=owner)
+    link_client(appointment.client_id, owner)
     client.force_login(owner)
     page = client.get("/en/account/outcomes/").content.decode()
     assert "The facial skin is cleansed" in page and "/en/photos/" in page

@@ -44,6 +44,7 @@ def roles_required(*roles: str) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not rule.allows(request):
+                audit_refusal(request)
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 
@@ -51,6 +52,20 @@ def roles_required(*roles: str) -> Callable[[View], View]:
         return guarded
 
     return decorate
+
+
+def audit_refusal(request: HttpRequest) -> None:
+    """A signed-in person refused by role is logged: a platform admin trying a health record is one of them."""
+    from . import audit
+
+    match = request.resolver_match
+    audit.record(
+        request.user,  # type: ignore[arg-type]
+        "refused",
+        ((match.view_name if match else "page")[:60], request.path[:60]),
+        request=request,
+        detail=f"roles {','.join(sorted(roles_of(request.user))) or 'none'} may not use this",
+    )
 
 
 def access_rule_of(view: Any) -> AccessRule | None:

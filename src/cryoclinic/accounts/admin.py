@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from cryoclinic.clinics.admin import ClinicOwnedAdmin
+
 from . import tokens
-from .models import ApiToken, AuditEvent
+from .models import ApiToken, AuditEvent, PlatformAuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class ReadOnlyLog:
     list_display = ("at", "actor_username", "actor_roles", "action", "subject_type", "subject_id", "path")
     list_filter = ("action", "subject_type")
     search_fields = ("actor_username", "subject_id", "path")
@@ -21,9 +22,29 @@ class AuditEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        """A token acts for one of the clinic's own staff."""
+        if db_field.name == "user":
+            from django.contrib.auth.models import User
+
+            from cryoclinic.clinics.models import Membership
+
+            kwargs["queryset"] = User.objects.filter(pk__in=Membership.objects.values("user_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(PlatformAuditEvent)
+class PlatformAuditEventAdmin(ReadOnlyLog, admin.ModelAdmin):
+    pass
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyLog, ClinicOwnedAdmin):
+    pass
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ClinicOwnedAdmin):
     """Adding a token shows it once in a message; afterwards only its prefix is known. Revoke, never delete."""
 
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
@@ -51,3 +72,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        """A token acts for one of the clinic's own staff."""
+        if db_field.name == "user":
+            from django.contrib.auth.models import User
+
+            from cryoclinic.clinics.models import Membership
+
+            kwargs["queryset"] = User.objects.filter(pk__in=Membership.objects.values("user_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

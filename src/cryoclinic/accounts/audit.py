@@ -6,7 +6,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from cryoclinic.clinics.state import current_clinic_id
+
+from .models import AuditEvent, PlatformAuditEvent
 from .roles import roles_of
 
 
@@ -17,14 +19,16 @@ def record(
     *,
     request: HttpRequest | None = None,
     detail: str = "",
-) -> AuditEvent:
-    """Append one audit event; `subject` is a model instance or a (type, id) pair."""
+) -> AuditEvent | PlatformAuditEvent:
+    """Append one audit event to the active clinic's log (the platform's, outside a clinic); `subject` is a model
+    instance or a (type, id) pair."""
     if isinstance(subject, models.Model):
         subject_type, subject_id = subject._meta.label_lower, str(subject.pk)
     else:
         subject_type, subject_id = subject
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    log = AuditEvent if current_clinic_id() is not None else PlatformAuditEvent
+    return log.objects.create(
         actor=user,
         actor_username=user.get_username() if user else "",
         actor_roles=",".join(sorted(roles_of(user))) if user else "",

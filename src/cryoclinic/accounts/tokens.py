@@ -1,4 +1,5 @@
-"""API tokens: issue, revoke and check. Every issue and revocation is audit-logged."""
+"""API tokens: issue, revoke and check. A token is bound to the clinic it was issued in and acts only there.
+Every issue and revocation is audit-logged in that clinic."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import secrets
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
+
+from cryoclinic.clinics import state
+from cryoclinic.clinics.models import Clinic
 
 from . import audit
 from .models import ApiToken
@@ -24,7 +28,8 @@ def _digest(raw: str) -> str:
 def issue(
     user: User, name: str, *, by: User | None = None, request: HttpRequest | None = None
 ) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the token itself, which is never stored and never shown again."""
+    """A new token for `user` in the active clinic; returns the row and the token itself, which is never stored
+    and never shown again."""
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, token_hash=_digest(raw), prefix=raw[:10])
     audit.record(by or user, "create", token, request=request, detail=f"API token {name!r} for {user}")
@@ -41,8 +46,19 @@ def revoke(
     return token
 
 
+def clinic_of(raw: str) -> Clinic | None:
+    """The clinic an active token acts for (read across clinics: the token is how a request names its clinic)."""
+    with state.platform():
+        active = ApiToken.objects.filter(token_hash=_digest(raw), revoked_at=None)
+        clinic_id = active.values_list("clinic_id", flat=True).first()
+    return Clinic.objects.filter(pk=clinic_id).first() if clinic_id is not None else None
+
+
 def user_for(raw: str) -> User | None:
-    """The active user a token belongs to; None for an unknown or revoked token or an inactive user."""
+    """The active user a token of the active clinic belongs to; None for an unknown, revoked or other clinic's
+    token, or an inactive user."""
+    if state.current_clinic_id() is None:
+        return None  # the request names no clinic: no token of this platform matched (ClinicMiddleware)
     token = ApiToken.objects.select_related("user").filter(token_hash=_digest(raw), revoked_at=None).first()
     if token is None or not token.user.is_active:
         return None

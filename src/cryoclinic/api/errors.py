@@ -59,14 +59,20 @@ def refuse_unless(
     request: HttpRequest, *roles: str, message: str = "Your role does not allow this."
 ) -> HttpResponse | None:
     """A 403 in the API's error shape unless the user holds one of `roles`; None when allowed."""
+    from cryoclinic.accounts.access import audit_refusal
     from cryoclinic.accounts.roles import has_role
 
-    return None if has_role(request.user, *roles) else invalid(request, "", message, status=403)
+    if has_role(request.user, *roles):
+        return None
+    audit_refusal(request)
+    return invalid(request, "", message, status=403)
 
 
 def require_role(request: HttpRequest, *roles: str, message: str = "Your role does not allow this.") -> None:
     """Raise the 403 unless the user holds one of `roles` (for operations that cannot return a response)."""
+    from cryoclinic.accounts.access import audit_refusal
     from cryoclinic.accounts.roles import has_role
 
     if not has_role(request.user, *roles):
+        audit_refusal(request)
         raise ApiError(403, "", message)

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from cryoclinic.accounts import audit
+from cryoclinic.clinics.admin import ClinicOwnedAdmin
 
 from .models import Client
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ClinicOwnedAdmin):
     list_display = ("full_name", "phone", "email", "date_of_birth")
     search_fields = ("full_name", "phone", "email")
 

@@ -4,17 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cryoclinic.clinics.models import ClinicOwned
+
 from .phones import format_phone
 
 PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
 PHOTOTYPE_CHOICES = [(n, f"Fitzpatrick {roman}") for n, roman in enumerate(PHOTOTYPES, start=1)]
 
 
-class Client(models.Model):
-    """A client (patient) of the clinic. Reads and writes of a record are audit-logged."""
+class Client(ClinicOwned):
+    """A clinic's record of a person (a client, a patient). The same person may be a client of several clinics:
+    each clinic holds its own record and sees only that. Reads and writes of a record are audit-logged."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="client"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_records"
     )
     full_name = models.CharField(_("full name"), max_length=200)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
@@ -29,6 +32,7 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["full_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="client_one_record_per_clinic")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -63,7 +67,7 @@ DECISION_CHOICES = [
 ]
 
 
-class IntakeRecord(ImmutableRecord):
+class IntakeRecord(ImmutableRecord, ClinicOwned):
     """One intake questionnaire as answered, with the knowledge-base version and the decision it gave then."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="intakes")
@@ -92,7 +96,7 @@ class IntakeRecord(ImmutableRecord):
         return f"{self.client} · {self.procedure} · {self.recorded_at:%Y-%m-%d} · {self.decision}"
 
 
-class PrerequisiteRecord(ImmutableRecord):
+class PrerequisiteRecord(ImmutableRecord, ClinicOwned):
     """A prerequisite of the knowledge base (a consultation, a test) done, with when and who recorded it."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="prerequisites")
@@ -110,7 +114,7 @@ class PrerequisiteRecord(ImmutableRecord):
         return f"{self.client} · {self.code} · {self.done_on}"
 
 
-class ConsentRecord(ImmutableRecord):
+class ConsentRecord(ImmutableRecord, ClinicOwned):
     """Signed informed consent to a procedure, under the knowledge-base version the document was made from."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
@@ -131,7 +135,7 @@ class ConsentRecord(ImmutableRecord):
 
 
 def client_of(user: Any) -> Client | None:
-    """The client record linked to a signed-in user, if any."""
+    """The active clinic's record of a signed-in user, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
     return Client.objects.filter(user_id=user.pk).first()

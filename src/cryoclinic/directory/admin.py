@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from cryoclinic.clinics.admin import ClinicOwnedAdmin
+
 from .importer import confirm_pending
-from .models import BookingRequest, City, PendingRow, PriceEntry, Review, Salon
+from .models import BookingRequest, City, ClinicPrice, PendingRow, PriceEntry, Review, Salon
 
 
 class PriceInline(admin.TabularInline):
@@ -84,3 +86,10 @@ class ReviewAdmin(admin.ModelAdmin):
 class BookingRequestAdmin(admin.ModelAdmin):
     list_display = ["salon", "name", "phone", "procedure", "preferred_date", "status", "created_at"]
     list_filter = ["status"]
+
+
+@admin.register(ClinicPrice)
+class ClinicPriceAdmin(ClinicOwnedAdmin):
+    """The clinic's own price list: bookings take their price from it, the directory shows it live."""
+
+    list_display = ["procedure", "amount_rub", "updated_at"]

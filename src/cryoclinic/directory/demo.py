@@ -1,23 +1,21 @@
-"""The directory's demo: the source's price table, and the demo clinic listed as a salon of its own."""
+"""The directory's demo: the source's price table, and each demo clinic listed as a salon it runs, with its
+own (fictional) price list."""
 
 from __future__ import annotations
 
-from cryoclinic.scheduling.models import Clinic
+from cryoclinic.clinics.models import Clinic
 
 from .importer import city_for, import_seed_prices
-from .models import PriceEntry, Salon
-
-DEMO_PRICE_SOURCE = "demo clinic's price list (fictional)"
+from .models import ClinicPrice, Salon
 
 
-def load_demo_directory(clinic: Clinic) -> None:
+def load_demo_directory(clinic: Clinic, city: str, price_rub: int) -> None:
+    """Inside `clinic`'s scope: the source's salons, the clinic's salon and its price of facial cryomassage."""
     import_seed_prices()
-    salon, _ = Salon.objects.get_or_create(
-        city=city_for("Moscow"),
+    Salon.objects.get_or_create(
+        city=city_for(city),
         name=clinic.name,
         address=clinic.address,
         defaults={"phone": clinic.phone, "clinic": clinic},
     )
-    PriceEntry.objects.get_or_create(
-        salon=salon, procedure="facial-cryomassage", source=DEMO_PRICE_SOURCE, defaults={"amount_rub": 990}
-    )
+    ClinicPrice.objects.get_or_create(procedure="facial-cryomassage", defaults={"amount_rub": price_rub})

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cryoclinic.clinics.models import Clinic, ClinicOwned
+
 
 class City(models.Model):
     slug = models.SlugField(unique=True)
@@ -32,7 +34,7 @@ class Salon(models.Model):
     email = models.EmailField(_("email for booking requests"), blank=True)
     website = models.URLField(_("website"), blank=True)
     clinic = models.ForeignKey(
-        "scheduling.Clinic",
+        Clinic,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -69,6 +71,26 @@ class PriceEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.salon}: {self.procedure} {self.amount_rub} ₽"
+
+
+class ClinicPrice(ClinicOwned):
+    """The clinic's own price list: what it offers, at what price. Bookings snapshot it; the directory shows it
+    as the live price of the salon the clinic runs."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="prices", editable=False)
+    procedure = models.SlugField(_("procedure"))
+    amount_rub = models.PositiveIntegerField(_("price, roubles"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["procedure"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "procedure"], name="clinic_price_one_per_procedure"),
+            models.CheckConstraint(condition=Q(amount_rub__gt=0), name="clinic_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} {self.amount_rub} ₽"
 
 
 class PendingRow(models.Model):

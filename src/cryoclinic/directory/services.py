@@ -9,14 +9,14 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cryoclinic.accounts.roles import CLIENT, STAFF_ROLES, has_role
 from cryoclinic.notifications.services import enqueue
 
-from .models import BookingRequest, City, PriceEntry, Review, Salon
+from .models import BookingRequest, City, ClinicPrice, PriceEntry, Review, Salon
 
 SortKey = Literal["price", "-price", "rating"]
 SORT_KEYS: tuple[str, ...] = ("price", "-price", "rating")
@@ -99,14 +99,9 @@ def stats(procedure: str) -> list[CityStats]:
     )
 
 
-def clinic_price_rub(clinic_id: int, procedure: str) -> int | None:
-    """The clinic's own price for a procedure: the newest entry of a salon the clinic runs (undated entries last)."""
-    entry = (
-        PriceEntry.objects.filter(salon__clinic_id=clinic_id, procedure=procedure)
-        .order_by(F("date").desc(nulls_last=True), "-id")
-        .first()
-    )
-    return entry.amount_rub if entry else None
+def clinic_price_rub(procedure: str) -> int | None:
+    """The active clinic's own price for a procedure, from its price list; None where it lists none."""
+    return ClinicPrice.objects.filter(procedure=procedure).values_list("amount_rub", flat=True).first()
 
 
 def rating_label(count: int, average: float | None) -> str:

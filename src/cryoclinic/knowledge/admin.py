@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from cryoclinic.clinics.admin import ClinicOwnedAdmin
+
 from .models import ClinicKnowledgeItem
 
 
 @admin.register(ClinicKnowledgeItem)
-class ClinicKnowledgeItemAdmin(admin.ModelAdmin):
+class ClinicKnowledgeItemAdmin(ClinicOwnedAdmin):
     list_display = ("procedure", "section", "code", "kind", "active", "source", "updated_at")
     list_filter = ("procedure", "section", "active")
     search_fields = ("code", "text_en", "text_ru", "source")

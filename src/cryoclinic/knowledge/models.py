@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cryoclinic.clinics.models import ClinicOwned
+
 from .loader import knowledge_base
 from .schema import is_valid_code
 
@@ -35,7 +37,7 @@ def procedure_choices() -> list[tuple[str, str]]:
     return [(slug, p.name.en) for slug, p in sorted(knowledge_base().procedures.items())]
 
 
-class ClinicKnowledgeItem(models.Model):
+class ClinicKnowledgeItem(ClinicOwned):
     """A clinic's own rule or note; its `source` says who in the clinic stands behind it."""
 
     procedure = models.CharField(max_length=60, choices=procedure_choices)
@@ -60,7 +62,7 @@ class ClinicKnowledgeItem(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "section", "code"], name="clinic_item_unique_code"),
+            models.UniqueConstraint(fields=["clinic", "procedure", "section", "code"], name="clinic_item_unique_code"),
         ]
         ordering = ["procedure", "section", "code"]
 

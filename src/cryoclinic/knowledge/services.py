@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from cryoclinic.clinics.state import current_clinic_id
+
 from .loader import Sources, knowledge_base
 from .models import ClinicKnowledgeItem
 from .schema import (
@@ -49,6 +51,9 @@ def _clinic_item(row: ClinicKnowledgeItem) -> Item:
 
 
 def _clinic_rows(slug: str) -> list[ClinicKnowledgeItem]:
+    """The active clinic's own items (none outside a clinic: the public pages show the source's)."""
+    if current_clinic_id() is None:
+        return []
     return list(ClinicKnowledgeItem.objects.filter(procedure=slug, active=True).order_by("id"))
 
 

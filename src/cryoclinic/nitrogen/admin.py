@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from cryoclinic.clinics.admin import ClinicOwnedAdmin, ClinicOwnedTabularInline
+
 from .models import ConsumptionRate, Dewar, LevelReading
 
 
-class LevelReadingInline(admin.TabularInline):
+class LevelReadingInline(ClinicOwnedTabularInline):
     model = LevelReading
     extra = 1
     fields = ["at", "kind", "level_l", "note"]
@@ -11,8 +13,8 @@ class LevelReadingInline(admin.TabularInline):
 
 
 @admin.register(Dewar)
-class DewarAdmin(admin.ModelAdmin):
-    list_display = ["name", "clinic", "capacity_l", "reserve_l", "boil_off_l_per_day", "refill_lead_days"]
+class DewarAdmin(ClinicOwnedAdmin):
+    list_display = ["name", "capacity_l", "reserve_l", "boil_off_l_per_day", "refill_lead_days"]
     inlines = [LevelReadingInline]
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
@@ -25,6 +27,6 @@ class DewarAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsumptionRate)
-class ConsumptionRateAdmin(admin.ModelAdmin):
-    list_display = ["procedure", "technique", "litres_per_session", "provenance", "source", "clinic"]
+class ConsumptionRateAdmin(ClinicOwnedAdmin):
+    list_display = ["procedure", "technique", "litres_per_session", "provenance", "source"]
     list_filter = ["provenance", "procedure"]

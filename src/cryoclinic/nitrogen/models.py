@@ -12,9 +12,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cryoclinic.clinics.models import Clinic, ClinicOwned
 
-class Dewar(models.Model):
-    clinic = models.ForeignKey("scheduling.Clinic", on_delete=models.CASCADE, related_name="dewars")
+
+class Dewar(ClinicOwned):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="dewars", editable=False)
     name = models.CharField(_("name"), max_length=100)
     capacity_l = models.DecimalField(_("capacity, L"), max_digits=6, decimal_places=2)
     reserve_l = models.DecimalField(
@@ -56,7 +58,7 @@ class Dewar(models.Model):
         return f"{self.name} ({self.capacity_l} L)"
 
 
-class LevelReading(models.Model):
+class LevelReading(ClinicOwned):
     class Kind(models.TextChoices):
         FILL = "fill", _("filled to")
         READING = "reading", _("measured level")
@@ -86,12 +88,12 @@ class LevelReading(models.Model):
             )
 
 
-class ConsumptionRate(models.Model):
+class ConsumptionRate(ClinicOwned):
     class Provenance(models.TextChoices):
         PUBLISHED = "published", _("published")
         CLINIC_MEASURED = "clinic_measured", _("measured by the clinic")
 
-    clinic = models.ForeignKey("scheduling.Clinic", on_delete=models.CASCADE, related_name="consumption_rates")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="consumption_rates", editable=False)
     procedure = models.SlugField(_("procedure"))
     technique = models.CharField(_("technique"), max_length=50, blank=True, help_text=_("empty: any technique"))
     litres_per_session = models.DecimalField(_("litres per session"), max_digits=5, decimal_places=3)

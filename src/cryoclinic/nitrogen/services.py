@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from cryoclinic.clinics.state import for_each_clinic
 from cryoclinic.notifications.models import Channel
-from cryoclinic.notifications.services import enqueue
+from cryoclinic.notifications.services import alert_recipient, enqueue
 from cryoclinic.scheduling.models import Appointment
 
 from .forecast import Forecast, forecast_levels
@@ -94,18 +95,19 @@ def stock(dewar: Dewar, *, today: dt.date | None = None, horizon_days: int = 60)
     return Stock(dewar, last, forecast, unrated)
 
 
+@for_each_clinic(int)
 def refill_alerts(today: dt.date | None = None) -> int:
     """Queue an email to the clinic when a vessel must be refilled within its lead time. Idempotent."""
     today = today or timezone.localdate()
     created = 0
-    for dewar in Dewar.objects.select_related("clinic"):
+    for dewar in Dewar.objects.all():
         current = stock(dewar, today=today)
         if current.forecast is None or current.forecast.run_out_date is None:
             continue
         order_by = current.forecast.refill_by(dewar.refill_lead_days)
         if order_by is None or order_by > today:
             continue
-        recipient = getattr(settings, "CLINIC_ALERT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+        recipient = alert_recipient()
         body = (
             f"{dewar.name}: по прогнозу азот закончится {current.forecast.run_out_date:%d.%m.%Y}; "
             f"заказать заправку до {order_by:%d.%m.%Y}. / {dewar.name} runs out on "

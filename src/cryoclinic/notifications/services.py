@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 
-from .models import Channel, OutboxMessage
+from cryoclinic.clinics.state import current_clinic_id
+
+from .models import Channel, Message, OutboxMessage, PlatformMessage
 from .sms import SmsError, get_backend
 
 
@@ -24,21 +26,35 @@ def enqueue(
     subject: str = "",
     language: str = "ru",
     client_id: int | None = None,
-) -> tuple[OutboxMessage, bool]:
-    """Add a message unless one with this key exists; returns (message, created)."""
-    return OutboxMessage.objects.get_or_create(
+) -> tuple[Message, bool]:
+    """Add a message to the active clinic's outbox (the platform's, outside a clinic) unless one with this key is
+    there; returns (message, created)."""
+    in_clinic = current_clinic_id() is not None
+    if client_id is not None and not in_clinic:
+        raise ValueError("A message about a client belongs to the client's clinic: enqueue it inside its scope.")
+    extra = {"client_id": client_id} if in_clinic else {}
+    model: type[Message] = OutboxMessage if in_clinic else PlatformMessage
+    return model.objects.get_or_create(  # type: ignore[attr-defined]
         key=key,
         defaults={
+            **extra,
             "kind": kind,
             "channel": channel,
             "recipient": recipient,
             "body": body,
             "subject": subject,
             "language": language,
-            "client_id": client_id,
             "due_at": due_at,
         },
     )
+
+
+def alert_recipient() -> str:
+    """Where the active clinic's own alerts go: its email, else CLINIC_ALERT_EMAIL, else DEFAULT_FROM_EMAIL."""
+    from cryoclinic.clinics.state import current_clinic
+
+    clinic = current_clinic()
+    return (clinic.email if clinic else "") or settings.CLINIC_ALERT_EMAIL or settings.DEFAULT_FROM_EMAIL
 
 
 @dataclass(frozen=True)
@@ -48,12 +64,24 @@ class DeliveryReport:
 
 
 def deliver_due(now: dt.datetime, *, max_attempts: int = 5) -> DeliveryReport:
-    """Send every unsent message that is due; a failure is recorded on the message and retried next run."""
+    """Send every unsent message that is due, of every clinic and the platform (delivery is the platform's
+    work); a failure is recorded on the message and retried next run."""
+    from cryoclinic.clinics.state import platform
+
     sent = failed = 0
-    due = OutboxMessage.objects.filter(sent_at__isnull=True, due_at__lte=now, attempts__lt=max_attempts)
+    with platform():
+        for model in (OutboxMessage, PlatformMessage):
+            report = _deliver(model, now, max_attempts)
+            sent, failed = sent + report.sent, failed + report.failed
+    return DeliveryReport(sent=sent, failed=failed)
+
+
+def _deliver(model: type[Message], now: dt.datetime, max_attempts: int) -> DeliveryReport:
+    sent = failed = 0
+    due = model.objects.filter(sent_at__isnull=True, due_at__lte=now, attempts__lt=max_attempts)  # type: ignore[attr-defined]
     for message_id in list(due.values_list("id", flat=True)):
         with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update().get(id=message_id)
+            message = model.objects.select_for_update().get(id=message_id)  # type: ignore[attr-defined]
             if message.sent_at is not None:
                 continue
             message.attempts += 1
@@ -70,7 +98,7 @@ def deliver_due(now: dt.datetime, *, max_attempts: int = 5) -> DeliveryReport:
     return DeliveryReport(sent=sent, failed=failed)
 
 
-def _send(message: OutboxMessage) -> None:
+def _send(message: Message) -> None:
     if message.channel == Channel.EMAIL:
         EmailMessage(
             subject=message.subject, body=message.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[message.recipient]

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics import state
+from cryoclinic.clinics.models import Clinic
 from cryoclinic.directory.services import clinic_price_rub
 from cryoclinic.nitrogen.models import ConsumptionRate, Dewar, LevelReading
-from cryoclinic.scheduling.models import Appointment, Clinic, Course, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Course, Practitioner, Room
 from cryoclinic.scheduling.services import course_rules
 
 DEMO_SOURCE = "demo value (fictional), not a measurement"
@@ -41,7 +43,7 @@ def _course(
                "session_duration_min": rules.session_duration_min},
         status=Course.Status.CANCELLED if cancelled else Course.Status.COMPLETED,
     )
-    price = clinic_price_rub(clinic.pk, MASSAGE)
+    price = clinic_price_rub(MASSAGE)
     sessions = []
     for number, (offset, status) in enumerate(plan, start=1):
         start = dt.datetime.combine(first_day + dt.timedelta(days=offset), dt.time(hour), tzinfo=tz)
@@ -79,12 +81,19 @@ def _readings(dewar: Dewar, first_day: dt.date, today: dt.date, sessions: list[A
 @transaction.atomic
 def load_demo_history() -> int:
     """Two past cryomassage courses (one finished with a no-show and a broken gap, one stopped) and a vessel,
-    for the fourth and fifth demo clients (the first three have courses booked ahead)."""
-    from cryoclinic.demo import CLIENT_NAMES
+    for the fourth and fifth clients of the first demo clinic (the first three have courses booked ahead)."""
+    from cryoclinic.demo import CLIENT_NAMES, FIRST_CLINIC_SLUG
 
-    clinic = Clinic.objects.order_by("pk").first()
-    clients = list(Client.objects.filter(full_name__in=CLIENT_NAMES[3:5]).order_by("full_name"))
-    if clinic is None or len(clients) < 2 or Dewar.objects.filter(clinic=clinic, name=DEWAR_NAME).exists():
+    clinic = Clinic.objects.filter(slug=FIRST_CLINIC_SLUG).first()
+    if clinic is None:
+        return 0
+    with state.activate(clinic):
+        return _load_history(clinic, CLIENT_NAMES)
+
+
+def _load_history(clinic: Clinic, client_names: list[str]) -> int:
+    clients = list(Client.objects.filter(full_name__in=client_names[3:5]).order_by("full_name"))
+    if len(clients) < 2 or Dewar.objects.filter(clinic=clinic, name=DEWAR_NAME).exists():
         return 0
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=45)

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from cryoclinic.clinics.models import Clinic
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.nitrogen.models import Dewar
 from cryoclinic.nitrogen.services import rate_for, rate_table
-from cryoclinic.scheduling.models import Appointment, Clinic, Course
+from cryoclinic.scheduling.models import Appointment, Course
 from cryoclinic.treatments.models import AdverseEvent
 
 from .metrics import (
@@ -40,7 +42,7 @@ ADVERSE_EVENT_QUERY: AdverseEventQuery | None = treatment_adverse_events
 
 
 def report_clinic() -> Clinic | None:
-    return Clinic.objects.order_by("pk").first()
+    return current_clinic()
 
 
 def bounds(clinic: Clinic, period: Period) -> tuple[dt.datetime, dt.datetime]:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from cryoclinic.clinics.admin import ClinicAdmin, ClinicOwnedAdmin, ClinicOwnedTabularInline
+
 from .models import (
     Absence,
     Appointment,
     CalendarFeed,
-    Clinic,
     ClosedDay,
     Course,
     OpeningHours,
@@ -14,49 +15,46 @@ from .models import (
 )
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(ClinicOwnedTabularInline):
     model = OpeningHours
     extra = 0
 
 
-class ClosedDayInline(admin.TabularInline):
+class ClosedDayInline(ClinicOwnedTabularInline):
     model = ClosedDay
     extra = 0
 
 
-@admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
-    list_display = ("name", "city", "time_zone")
-    inlines = [OpeningHoursInline, ClosedDayInline]
+ClinicAdmin.inlines = [*ClinicAdmin.inlines, OpeningHoursInline, ClosedDayInline]
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
-    list_display = ("name", "clinic", "procedures")
+class RoomAdmin(ClinicOwnedAdmin):
+    list_display = ("name", "procedures")
 
 
-class WorkingHoursInline(admin.TabularInline):
+class WorkingHoursInline(ClinicOwnedTabularInline):
     model = WorkingHours
     extra = 0
 
 
-class AbsenceInline(admin.TabularInline):
+class AbsenceInline(ClinicOwnedTabularInline):
     model = Absence
     extra = 0
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
-    list_display = ("display_name", "title", "clinic")
+class PractitionerAdmin(ClinicOwnedAdmin):
+    list_display = ("display_name", "title", "user")
+    raw_id_fields = ("user",)
     inlines = [WorkingHoursInline, AbsenceInline]
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ClinicOwnedAdmin):
     list_display = ("client", "procedure", "status", "decision", "created_at")
     list_filter = ("status", "procedure")
     readonly_fields = (
-        "clinic",
         "client",
         "procedure",
         "rules",
@@ -69,7 +67,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ClinicOwnedAdmin):
     list_display = ("starts_at", "client", "procedure", "practitioner", "room", "status", "session_number")
     list_filter = ("status", "practitioner", "room")
     date_hierarchy = "starts_at"
@@ -82,6 +80,6 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ClinicOwnedAdmin):
     list_display = ("client", "practitioner", "created_at", "revoked_at")
     exclude = ("token",)

@@ -15,9 +15,11 @@ from cryoclinic.api.errors import ApiError, errors, invalid, refuse_unless
 from cryoclinic.api.pagination import Mapped, Pagination
 from cryoclinic.api.types import Id, LocalTime
 from cryoclinic.clients.models import Client, client_of
+from cryoclinic.clinics.models import Clinic
+from cryoclinic.clinics.state import current_clinic
 
 from . import services
-from .models import Appointment, Clinic
+from .models import Appointment
 from .planning import PlannedSession, TimeWindow
 
 router = Router(tags=["scheduling"])
@@ -116,9 +118,9 @@ def _sessions(sessions: list[PlannedSession]) -> list[SessionOut]:
 
 
 def _clinic() -> Clinic:
-    clinic = Clinic.objects.first()
+    clinic = current_clinic()
     if clinic is None:
-        raise ApiError(404, "", "No clinic is configured.")
+        raise ApiError(404, "", "You act for no clinic.")
     return clinic
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics import state
 from cryoclinic.knowledge import services as knowledge
 
 from .models import Appointment, CalendarFeed, Practitioner
@@ -27,11 +28,14 @@ def revoke_feeds(*, client: Client | None = None, practitioner: Practitioner | N
 
 
 def active_feed(token: str) -> CalendarFeed | None:
-    return (
-        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
-        .select_related("client", "practitioner")
-        .first()
-    )
+    """The live feed a token opens, in whichever clinic (the token is the credential; the caller then acts in
+    the feed's clinic)."""
+    with state.platform():
+        return (
+            CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+            .select_related("clinic", "client", "practitioner")
+            .first()
+        )
 
 
 def appointments_of(feed: CalendarFeed) -> QuerySet[Appointment]:

@@ -1,12 +1,14 @@
-"""Clinic resources: the clinic with its hours, rooms and practitioners."""
-
-import zoneinfo
+"""A clinic's resources (hours, rooms, practitioners), its courses and appointments. Every model here is the
+clinic's own (`ClinicOwned`): read through the clinic's scope, keyed by clinic in every unique rule."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from cryoclinic.clinics.models import Clinic, ClinicOwned, validate_time_zone
+
+__all__ = ["Clinic", "validate_time_zone"]  # Clinic moved to cryoclinic.clinics; old migrations import from here
 
 WEEKDAY_CHOICES = [
     (0, _("Monday")),
@@ -19,24 +21,8 @@ WEEKDAY_CHOICES = [
 ]
 
 
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not an IANA time zone (e.g. Europe/Moscow)."), params={"value": value})
-
-
-class Clinic(models.Model):
-    name = models.CharField(max_length=200)
-    city = models.CharField(max_length=100)
-    address = models.CharField(max_length=300)
-    phone = models.CharField(max_length=20)
-    time_zone = models.CharField(max_length=64, default="Europe/Moscow", validators=[validate_time_zone])
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class OpeningHours(models.Model):
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours")
+class OpeningHours(ClinicOwned):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours", editable=False)
     weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES)
     opens = models.TimeField()
     closes = models.TimeField()
@@ -53,8 +39,8 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-class Room(models.Model):
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="rooms")
+class Room(ClinicOwned):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="rooms", editable=False)
     name = models.CharField(max_length=100)
     procedures = models.JSONField(default=list, blank=True, help_text=_("procedure slugs allowed here; empty: any"))
 
@@ -65,18 +51,23 @@ class Room(models.Model):
         return self.name
 
 
-class Practitioner(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner")
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="practitioners")
+class Practitioner(ClinicOwned):
+    """A person who treats clients in this clinic; the same user may practise in several clinics."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioners")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="practitioners", editable=False)
     display_name = models.CharField(max_length=200)
     title = models.CharField(max_length=100, blank=True, help_text=_("e.g. cosmetologist, dermatologist"))
     procedures = models.JSONField(default=list, help_text=_("slugs of the procedures this person may perform"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="practitioner_once_per_clinic")]
 
     def __str__(self) -> str:
         return self.display_name
 
 
-class WorkingHours(models.Model):
+class WorkingHours(ClinicOwned):
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="working_hours")
     weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES)
     starts = models.TimeField()
@@ -94,7 +85,7 @@ class WorkingHours(models.Model):
         return f"{self.practitioner}: {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
 
-class Absence(models.Model):
+class Absence(ClinicOwned):
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="absences")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -108,8 +99,8 @@ class Absence(models.Model):
         return f"{self.practitioner}: {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
 
 
-class ClosedDay(models.Model):
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closed_days")
+class ClosedDay(ClinicOwned):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closed_days", editable=False)
     date = models.DateField()
     reason = models.CharField(max_length=200, blank=True)
 
@@ -121,7 +112,7 @@ class ClosedDay(models.Model):
         return f"{self.date} {self.reason}"
 
 
-class Course(models.Model):
+class Course(ClinicOwned):
     """A course of one procedure for one client, under the course rules it was planned with (a snapshot)."""
 
     class Status(models.TextChoices):
@@ -134,7 +125,7 @@ class Course(models.Model):
         CONTINUE = "continue", _("continue the course")
         RESTART = "restart", _("restart the course")
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="courses")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="courses", editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="courses")
     procedure = models.SlugField()
     rules = models.JSONField(help_text=_("the course rules at planning time: sessions, gaps, duration"))
@@ -157,7 +148,7 @@ class Course(models.Model):
         return f"{self.client} · {self.procedure} · {self.get_status_display()}"
 
 
-class Appointment(models.Model):
+class Appointment(ClinicOwned):
     """One session. Two live appointments never overlap on a practitioner or a room (see the migrations)."""
 
     class Status(models.TextChoices):
@@ -166,7 +157,7 @@ class Appointment(models.Model):
         NO_SHOW = "no_show", _("no show")
         CANCELLED = "cancelled", _("cancelled")
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="appointments")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="appointments", editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="appointments")
     procedure = models.SlugField()
     practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="appointments")
@@ -186,7 +177,7 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["starts_at", "ends_at"], name="appointment_time_idx")]
+        indexes = [models.Index(fields=["clinic", "starts_at", "ends_at"], name="appointment_time_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="appointment_positive"),
             models.CheckConstraint(
@@ -198,10 +189,10 @@ class Appointment(models.Model):
         return f"{self.client} · {self.starts_at:%Y-%m-%d %H:%M} · {self.practitioner} · {self.room}"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(ClinicOwned):
     """An iCalendar feed of one client's or one practitioner's appointments, behind an unguessable token."""
 
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)
     client = models.ForeignKey(
         "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
@@ -218,7 +209,9 @@ class CalendarFeed(models.Model):
                 | Q(client__isnull=True, practitioner__isnull=False),
                 name="calendar_feed_one_owner",
             ),
+            models.UniqueConstraint(fields=["clinic", "token"], name="calendar_feed_unique_token"),
         ]
+        indexes = [models.Index(fields=["token"], name="calendar_feed_token_idx")]
 
     def __str__(self) -> str:
         return f"feed of {self.client or self.practitioner}"

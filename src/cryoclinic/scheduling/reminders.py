@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cryoclinic.clinics.state import for_each_clinic
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.notifications.models import Channel
 from cryoclinic.notifications.services import enqueue
@@ -26,6 +27,13 @@ class Filled:
     session_reminders: int = 0
     repeat_course: int = 0
     result_fading: int = 0
+
+    def __add__(self, other: Filled) -> Filled:
+        return Filled(
+            self.session_reminders + other.session_reminders,
+            self.repeat_course + other.repeat_course,
+            self.result_fading + other.result_fading,
+        )
 
 
 def _send_to(client, key: str, kind: str, subject: str, body: str, due_at: dt.datetime) -> int:  # type: ignore[no-untyped-def]
@@ -54,7 +62,9 @@ def _send_to(client, key: str, kind: str, subject: str, body: str, due_at: dt.da
     return created
 
 
+@for_each_clinic(Filled)
 def fill_outbox(now: dt.datetime | None = None) -> Filled:
+    """The active clinic's due reminders (every clinic's, outside one). Idempotent."""
     now = now or timezone.now()
     filled = Filled()
     with translation.override("ru"):

@@ -11,8 +11,9 @@ from cryoclinic.api.auth import SESSION_OR_TOKEN
 from cryoclinic.api.errors import errors, invalid, refuse_unless, require_role
 from cryoclinic.api.pagination import Mapped, Pagination
 from cryoclinic.api.types import Id, LocalTime
+from cryoclinic.clinics.state import current_clinic
 
-from .models import Absence, Clinic, ClosedDay, Practitioner, Room
+from .models import Absence, ClosedDay, Practitioner, Room
 
 router = Router(tags=["resources"])
 
@@ -81,9 +82,9 @@ def clinic(request: HttpRequest) -> ClinicOut | HttpResponse:
     refused = _staff(request)
     if refused:
         return refused
-    row = Clinic.objects.first()
+    row = current_clinic()
     if row is None:
-        return invalid(request, "", "No clinic is configured.", status=404)
+        return invalid(request, "", "You act for no clinic.", status=404)
     return ClinicOut(
         name=row.name,
         time_zone=row.time_zone,
@@ -162,9 +163,9 @@ def add_closed_day(request: HttpRequest, payload: ClosedDayIn) -> Status | HttpR
     refused = _admin(request)
     if refused:
         return refused
-    row = Clinic.objects.first()
+    row = current_clinic()
     if row is None:
-        return invalid(request, "", "No clinic is configured.", status=404)
+        return invalid(request, "", "You act for no clinic.", status=404)
     if ClosedDay.objects.filter(clinic=row, date=payload.date).exists():
         return invalid(request, "date", f"{payload.date} is already a closed day.", status=409)
     ClosedDay.objects.create(clinic=row, date=payload.date, reason=payload.reason)

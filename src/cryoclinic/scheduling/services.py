@@ -263,7 +263,7 @@ def book_course(
             created_by=by,
         )
         _write_sessions(
-            course, sessions, technique=request.technique, price_rub=clinic_price_rub(clinic.pk, request.procedure)
+            course, sessions, technique=request.technique, price_rub=clinic_price_rub(request.procedure)
         )
     return course
 

@@ -14,10 +14,12 @@ from cryoclinic.accounts import audit
 from cryoclinic.accounts.access import public, roles_required
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
 from cryoclinic.clients.models import Client, client_of
+from cryoclinic.clinics import state
+from cryoclinic.clinics.services import clinic_or_404
 from cryoclinic.knowledge import services as knowledge
 
 from . import feeds
-from .models import Appointment, Clinic, Course, Practitioner, Room
+from .models import Appointment, Course, Practitioner, Room
 
 
 def _day(value: str | None) -> dt.date:
@@ -30,9 +32,7 @@ def _day(value: str | None) -> dt.date:
 @roles_required(ADMIN, RECEPTION, PRACTITIONER)
 def calendar(request: HttpRequest) -> HttpResponse:
     """Day or week, by practitioner or by room; booking, moving and cancelling through the API."""
-    clinic = Clinic.objects.first()
-    if clinic is None:
-        raise Http404("No clinic is configured.")
+    clinic = clinic_or_404()
     tz = ZoneInfo(clinic.time_zone)
     day = _day(request.GET.get("date"))
     view = "week" if request.GET.get("view") == "week" else "day"
@@ -120,4 +120,5 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = feeds.active_feed(token)
     if feed is None:
         raise Http404("No such calendar.")
-    return HttpResponse(feeds.render_ics(feed), content_type="text/calendar; charset=utf-8")
+    with state.activate(feed.clinic):
+        return HttpResponse(feeds.render_ics(feed), content_type="text/calendar; charset=utf-8")

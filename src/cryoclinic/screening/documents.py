@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.knowledge import services as knowledge
-from cryoclinic.scheduling.models import Clinic
 
 DocumentKind = Literal["consent", "aftercare"]
 KINDS: tuple[DocumentKind, ...] = ("consent", "aftercare")
@@ -24,7 +24,7 @@ def render_html(client: Client, procedure_slug: str, kind: DocumentKind, languag
     with translation.override(language):
         return render_to_string(
             f"screening/document_{kind}.html",
-            {"client": client, "procedure": procedure, "today": today, "clinic": Clinic.objects.first(),
+            {"client": client, "procedure": procedure, "today": today, "clinic": current_clinic(),
              "language": language},
         )
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from cryoclinic.accounts import audit
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import for_each_clinic
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.notifications.models import Channel
-from cryoclinic.notifications.services import enqueue
+from cryoclinic.notifications.services import alert_recipient, enqueue
 from cryoclinic.scheduling.models import Appointment
 
 from .models import OTHER_CODE, SEVERITY_CHOICES, AdverseEvent, FollowUpTask, SessionRecord
@@ -131,6 +132,7 @@ def _reaction_task(event: AdverseEvent, today: dt.date) -> bool:
     return created
 
 
+@for_each_clinic(int)
 def create_due_tasks(today: dt.date) -> int:
     """Follow-up tasks for every reaction still unresolved past its recovery time. Idempotent."""
     unresolved = AdverseEvent.objects.filter(resolved_on__isnull=True, onset_on__lt=today, tasks__isnull=True)
@@ -167,9 +169,10 @@ def complete_task(task: FollowUpTask, *, by: User | None) -> FollowUpTask:
     return task
 
 
+@for_each_clinic(int)
 def alert_due_tasks(today: dt.date) -> int:
     """One outbox email to the clinic per open task due by `today` (key `follow-up-task:<id>`: never twice)."""
-    recipient = getattr(settings, "CLINIC_ALERT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    recipient = alert_recipient()
     queued = 0
     for task in FollowUpTask.objects.filter(done=False, due_on__lte=today).select_related("client"):
         queued += enqueue(

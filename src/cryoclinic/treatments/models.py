@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cryoclinic.clients.models import ImmutableRecord, ImmutableRecordError
+from cryoclinic.clinics.models import ClinicOwned
 
 
 class PrivateStorage(FileSystemStorage):
@@ -28,7 +29,7 @@ def private_storage() -> PrivateStorage:
     return PrivateStorage()
 
 
-class SessionRecord(models.Model):
+class SessionRecord(ClinicOwned):
     """What was done at one appointment. A completed record is never changed: a correction is a new version."""
 
     class Status(models.TextChoices):
@@ -73,7 +74,9 @@ class SessionRecord(models.Model):
     class Meta:
         ordering = ["appointment", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["appointment", "version"], name="session_record_one_per_version"),
+            models.UniqueConstraint(
+                fields=["clinic", "appointment", "version"], name="session_record_one_per_version"
+            ),
             models.CheckConstraint(condition=Q(status__in=["draft", "completed"]), name="session_record_status_known"),
             models.CheckConstraint(
                 condition=Q(started_at__isnull=True) | Q(ended_at__isnull=True) | Q(started_at__lt=F("ended_at")),
@@ -97,7 +100,7 @@ SEVERITY_CHOICES = [("mild", _("mild")), ("moderate", _("moderate")), ("severe",
 OTHER_CODE = "other"
 
 
-class AdverseEvent(models.Model):
+class AdverseEvent(ClinicOwned):
     """A reaction or complication, coded by the procedure's side effects in the knowledge base (or `other`).
 
     Severity follows the general grades of CTCAE v5.0 (pub:ctcae-v5): mild = grade 1 (no intervention
@@ -137,14 +140,14 @@ class AdverseEvent(models.Model):
         return f"{self.client} · {self.code} · {self.severity} · {self.onset_on}"
 
 
-class FollowUpTask(models.Model):
+class FollowUpTask(ClinicOwned):
     """Something staff must do by a day: check an unresolved reaction, see a wound after neoplasm removal."""
 
     class Kind(models.TextChoices):
         REACTION = "reaction", _("reaction still unresolved")
         WOUND_CARE = "wound_care", _("wound-care follow-up")
 
-    key = models.CharField(max_length=120, unique=True)
+    key = models.CharField(max_length=120)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="follow_up_tasks")
     procedure = models.SlugField()
@@ -164,6 +167,7 @@ class FollowUpTask(models.Model):
 
     class Meta:
         ordering = ["done", "due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "key"], name="follow_up_task_unique_key")]
 
     def __str__(self) -> str:
         return f"{self.client} · {self.kind} · {self.due_on}"
@@ -173,7 +177,7 @@ SCORERS = [("practitioner", _("practitioner")), ("client", _("client"))]
 SCORE_MIN, SCORE_MAX = 0, 3
 
 
-class OutcomeScore(ImmutableRecord):
+class OutcomeScore(ImmutableRecord, ClinicOwned):
     """One expected result (KB `results` code) scored 0–3 by the practitioner or the client; the latest counts.
 
     The scale is the clinic's: 0 = not seen, 1 = slight, 2 = clear, 3 = full. Scored per course, or per
@@ -207,7 +211,7 @@ class OutcomeScore(ImmutableRecord):
         return f"{self.client} · {self.result_code} · {self.scorer} {self.score}"
 
 
-class OutcomePhoto(ImmutableRecord):
+class OutcomePhoto(ImmutableRecord, ClinicOwned):
     """A before/after photo, re-encoded without metadata, in private storage (never under MEDIA_ROOT)."""
 
     class Kind(models.TextChoices):

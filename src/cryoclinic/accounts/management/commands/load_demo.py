@@ -6,7 +6,7 @@ from cryoclinic.reports.demo import load_demo_history
 
 
 class Command(BaseCommand):
-    help = "Load the demo clinic (idempotent). Refused when DEBUG is off: demo passwords are public."
+    help = "Load the demo platform: two clinics (idempotent). Refused when DEBUG is off: demo passwords are public."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="load even when DEBUG is off")
@@ -17,9 +17,10 @@ class Command(BaseCommand):
         counts = load_demo(with_courses=True)
         load_demo_history()
         self.stdout.write(
-            "Demo clinic loaded: {clinics} clinic(s), {practitioners} practitioners, {rooms} rooms, "
+            "Demo platform loaded: {clinics} clinics, {practitioners} practitioners, {rooms} rooms, "
             "{clients} clients.".format(**counts)
         )
         self.stdout.write(
-            f"Log in as demo-admin, demo-reception, demo-doctor or demo-client; password {DEMO_PASSWORD}"
+            "Log in as demo-admin, demo-reception, demo-doctor, demo-client (the first clinic), demo2-admin, "
+            f"demo2-reception, demo2-doctor, demo2-client (the second) or demo-platform; password {DEMO_PASSWORD}"
         )

@@ -2,6 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from cryoclinic.clinics import state
+from cryoclinic.nitrogen.services import refill_alerts
 from cryoclinic.scheduling.reminders import fill_outbox
 
 
@@ -12,8 +14,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        filled = fill_outbox()
+        with state.no_clinic():  # every clinic in turn
+            filled = fill_outbox()
+            refills = refill_alerts()
         self.stdout.write(
             f"session reminders {filled.session_reminders}, result fading {filled.result_fading}, "
-            f"repeat course {filled.repeat_course}"
+            f"repeat course {filled.repeat_course}, nitrogen refills {refills}"
         )

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cryoclinic.clinics import state
 from cryoclinic.treatments.events import alert_due_tasks, create_due_tasks
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        created = create_due_tasks(today)
-        queued = alert_due_tasks(today)
+        with state.no_clinic():  # every clinic in turn
+            created = create_due_tasks(today)
+            queued = alert_due_tasks(today)
         self.stdout.write(f"follow-up tasks created {created}, alerts queued {queued}")
