@@ -41,7 +41,7 @@ def test_first_run_creates_and_migrates_sqlite_under_var_and_loads_demo(tmp_path
     first = _manage("load_demo", CRYOCLINIC_VAR_DIR=str(tmp_path))
     second = _manage("load_demo", CRYOCLINIC_VAR_DIR=str(tmp_path))
     assert (tmp_path / "cryoclinic.sqlite3").exists()
-    expected = "1 clinic(s), 3 practitioners, 2 rooms, 20 clients"
+    expected = "2 clinics, 5 practitioners, 4 rooms, 28 clients"
     assert expected in first.stdout and expected in second.stdout
 
 

@@ -11,8 +11,9 @@ from cryoclinic.clinics.state import current_clinic
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {"anonymous", "admin", "practitioner", "reception", "client"}
+EVERYONE = {"anonymous", "admin", "practitioner", "reception", "client", "platform_admin"}
 STAFF = {"admin", "practitioner", "reception"}
+PLATFORM = {"platform_admin"}
 
 # URL -> who gets a 200 (others: anonymous is sent to log in, signed-in users get 403).
 # For views that only take POST, or need the sender's session, the allowed roles get REACHED instead.
@@ -61,15 +62,21 @@ MATRIX: dict[str, set[str]] = {
     "/en/staff/clients/{client}/procedures/cryodestruction/": STAFF,
     "/en/staff/clients/{client}/procedures/cryodestruction/intake/": {"admin", "practitioner"},
     "/en/staff/clients/{client}/procedures/cryodestruction/aftercare-en.pdf": STAFF,
-    "/admin/": {"admin"},
+    "/admin/": {"admin", "platform_admin"},
+    "/admin/clinics/clinic/": {"admin", "platform_admin"},
+    "/admin/clinics/membership/": {"admin"},
+    "/admin/directory/clinicprice/": {"admin"},
+    "/admin/accounts/platformauditevent/": PLATFORM,
+    "/admin/notifications/platformmessage/": set(),
     "/admin/knowledge/clinicknowledgeitem/": {"admin"},
     "/admin/accounts/auditevent/": {"admin"},
     "/admin/accounts/apitoken/": {"admin"},
     "/admin/accounts/apitoken/add/": {"admin"},
     "/admin/notifications/outboxmessage/": {"admin"},
     "/admin/nitrogen/dewar/": {"admin"},
-    "/admin/directory/pendingrow/": {"admin"},
-    "/admin/directory/review/": {"admin"},
+    "/admin/directory/pendingrow/": PLATFORM,
+    "/admin/directory/review/": PLATFORM,
+    "/admin/directory/salon/": {"admin", "platform_admin"},
     "/admin/nitrogen/consumptionrate/": {"admin"},
     "/en/staff/appointments/{appointment}/session/": STAFF,
     "/en/staff/appointments/{appointment}/session/rescreen/": {"admin", "practitioner"},
@@ -144,6 +151,8 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
         assert response.status_code in expected, (who, target, response.status_code)
     elif who == "anonymous":
         assert response.status_code == 302 and "login" in response["Location"], (target, response.status_code)
+    elif url.startswith("/admin/") and who in ("admin", "platform_admin"):
+        assert response.status_code == 403, (who, target, response.status_code)  # staff of the admin, not of this
     elif url.startswith("/admin/"):
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     else:

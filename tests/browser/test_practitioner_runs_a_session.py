@@ -5,16 +5,15 @@ from playwright.sync_api import expect
 from cryoclinic.clinics.state import current_clinic
 
 
-def test_practitioner_runs_the_demo_session_to_completion_and_records_a_reaction(page, transactional_db):
+def test_practitioner_runs_the_demo_session_to_completion_and_records_a_reaction(page, demo, transactional_db):
     from django.utils import timezone
 
     from cryoclinic.clients.models import Client
-    from cryoclinic.demo import DEMO_PASSWORD, load_demo
+    from cryoclinic.demo import DEMO_PASSWORD
     from cryoclinic.scheduling.models import Appointment
     from cryoclinic.treatments.demo import load_demo_session
     from cryoclinic.treatments.models import AdverseEvent, SessionRecord
 
-    load_demo()
     appointment = load_demo_session(current_clinic(), Client.objects.order_by("id")[0])
     assert appointment is not None
     page.goto("/en/accounts/login/")

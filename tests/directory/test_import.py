@@ -129,11 +129,11 @@ def test_csv_import_and_its_errors(tmp_path: Path, capsys):
     assert PriceEntry.objects.count() == 1
 
 
-def test_staff_confirm_a_reading_in_the_admin(client, users):
+def test_the_platform_admin_confirms_a_reading_in_the_admin(client, users):
     import_seed_prices()
     row = PendingRow.objects.get(name='Beauty and health club "Gioconda"')
     choice = next(i for i, c in enumerate(row.candidates) if c["price_rub"] == 850)
-    client.force_login(users["admin"])
+    client.force_login(users["platform_admin"])
     listing = client.get("/admin/directory/pendingrow/").content.decode()
     assert "Khvalynsky Boulevard, 2 — 850 ₽" in listing
     client.post(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from cryoclinic.clients.models import Client
 from cryoclinic.directory.models import BookingRequest, City, Review, Salon
 from cryoclinic.notifications.services import deliver_due
-from cryoclinic.scheduling.models import Clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ def salon(db) -> Salon:
 
 
 @pytest.fixture
-def clinic_salon(salon) -> Salon:
-    clinic = Clinic.objects.create(name="Снежинка", city="Тверь", address="ул. Мира, 2", phone="+74822000000")
+def clinic_salon(salon, clinic) -> Salon:
     return Salon.objects.create(city=salon.city, name="Снежинка", address="ул. Мира, 2", clinic=clinic)
 
 
@@ -57,9 +56,9 @@ def test_review_text_is_shown_escaped(client, users, salon):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_staff_of_the_clinic_that_runs_a_salon_cannot_review_it(client, make_user, clinic_salon):
+def test_staff_of_the_clinic_that_runs_a_salon_cannot_review_it(client, make_user, clinic_salon, link_client):
     owner = make_user("practitioner", username="owner")
-    owner.groups.add(*make_user("client", username="tmp").groups.all())  # a practitioner who is also a client
+    link_client(Client.objects.create(full_name="Сотрудница", phone="+79160000002"), owner)  # also a client
     client.force_login(owner)
     response = client.post(f"/en/directory/salons/{clinic_salon.pk}/review/", {"stars": "5"})
     assert response.status_code == 422

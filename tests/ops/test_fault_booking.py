@@ -179,7 +179,7 @@ def test_a_server_killed_mid_course_leaves_no_half_booked_course_and_a_retry_boo
 ):
     browser = DjangoClient()
     reception = User.objects.get(username="demo-reception")
-    browser.force_login(reception, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(reception, backend="cryoclinic.accounts.backends.RolePermissionBackend")
     session_id = browser.cookies[settings.SESSION_COOKIE_NAME].value
     client = Client.objects.order_by("id").first()  # screened and consented by the demo
     today = timezone.localdate()

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from cryoclinic.clients.models import Client
 from cryoclinic.clinics.state import current_clinic
-from cryoclinic.directory.models import PriceEntry, Salon
+from cryoclinic.directory.models import ClinicPrice
 from cryoclinic.scheduling import services
 from cryoclinic.scheduling.models import Appointment
 from cryoclinic.scheduling.planning import TimeWindow
@@ -42,21 +42,27 @@ def _book(technique: str = "") -> list[Appointment]:
 def test_each_session_keeps_the_clinics_price_and_technique_as_booked(demo):
     sessions = _book("pressure_device")
     assert {(a.price_rub, a.technique) for a in sessions} == {(990, "pressure_device")}  # the demo clinic's list
-    PriceEntry.objects.filter(salon__clinic__isnull=False).update(amount_rub=1200)
+    ClinicPrice.objects.update(amount_rub=1200)
     assert set(Appointment.objects.values_list("price_rub", flat=True)) == {990}  # a later change keeps the past
 
 
-def test_the_newest_dated_price_of_the_clinics_salon_applies(demo):
-    salon = Salon.objects.get(clinic__isnull=False)
-    PriceEntry.objects.create(
-        salon=salon, procedure="facial-cryomassage", source="price list 2026-11", amount_rub=1100,
-        date=dt.date(2026, 11, 1),
-    )
+def test_the_clinics_current_price_list_applies(demo):
+    ClinicPrice.objects.filter(procedure="facial-cryomassage").update(amount_rub=1100)
     assert {a.price_rub for a in _book()} == {1100}
 
 
+def test_another_clinics_price_never_applies(demo):
+    from cryoclinic.clinics import state
+    from cryoclinic.clinics.models import Clinic
+    from cryoclinic.demo import SECOND_CLINIC_SLUG
+
+    with state.activate(Clinic.objects.get(slug=SECOND_CLINIC_SLUG)):
+        assert ClinicPrice.objects.get(procedure="facial-cryomassage").amount_rub == 850
+    assert {a.price_rub for a in _book()} == {990}
+
+
 def test_a_clinic_without_a_price_books_without_one(demo):
-    PriceEntry.objects.filter(salon__clinic__isnull=False).delete()
+    ClinicPrice.objects.all().delete()
     assert {a.price_rub for a in _book()} == {None}
 
 
