@@ -1,14 +1,17 @@
 """The batch optimizer: place many courses at once with OR-Tools CP-SAT. Pure: no Django.
 
 Column selection. For every course, candidate plans are built up front: a start day within the
-window, a time of day and a practitioner kept for the whole course, with each next session on the
-first day the gap rule, the opening hours, the client's windows and the practitioner's hours allow.
-The greedy plans (the interactive planner, course after course) are added as candidates too. CP-SAT
-then picks at most one candidate per course so that no practitioner holds two sessions at once and
-no more sessions run at once than there are rooms, maximizing fully placed courses first and
-preferences met second. Rooms are assigned afterwards, slot by slot: sessions on one grid are
-intervals, so as many rooms as the peak overlap always suffice. The greedy selection is the solver's
-hint and its fallback, so the optimizer never places fewer courses than greedy.
+window, a time of day and a practitioner kept for the whole course (two practitioners per start and
+time, in turn from course to course), with each next session on the first day the gap rule, the
+opening hours, the client's windows and the practitioner's hours allow. Greedy's plans (the
+interactive planner, course after course) are added as candidates too, and so are those of greedy
+run again with the most constrained courses first. CP-SAT then picks at most one candidate per
+course so that no practitioner holds two sessions at once and no more sessions run at once than
+there are rooms, maximizing fully placed courses first and preferences met second. Rooms are
+assigned afterwards, slot by slot: sessions on one grid are intervals, so as many rooms as the peak
+overlap always suffice. The better greedy selection is the solver's hint and its fallback, and the
+time limit covers the whole call, so the optimizer never places fewer courses than greedy and
+returns in time.
 """
 
 from __future__ import annotations
