@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
-from cryoclinic.scheduling.optimizer import greedy, optimize_courses
+from cryoclinic.scheduling.optimizer import fits_alone, greedy, optimize_courses
 from cryoclinic.scheduling.planner import validate_plan
 from cryoclinic.scheduling.planning import (
     Busy,
@@ -106,4 +106,31 @@ def test_random_batches_never_place_fewer_than_greedy_and_stay_valid():
     baseline = greedy(c, requests, [], start_window_days=3)
     results = optimize_courses(c, requests, [], time_limit_s=10, start_window_days=3)
     assert sum(r.ok for r in results) >= sum(r.ok for r in baseline)
+    _check_all(c, requests, [], results)
+
+
+def test_each_course_on_its_own_bounds_what_any_batch_places():
+    c = clinic()
+    narrow = [request(1, T(18), T(18, 20)), request(2, T(18), T(18, 20))]  # both fit alone, not together
+    mondays_and_tuesdays = CourseRequest(3, "facial-cryomassage", MON, week(T(18), T(21), days=(0, 1)), RULES)
+    requests = [*narrow, mondays_and_tuesdays]  # a 2–3 day gap never lands on Monday or Tuesday again
+    assert fits_alone(c, requests, [], start_window_days=1) == [True, True, False]
+    results = optimize_courses(c, requests, [], time_limit_s=10, start_window_days=1)
+    assert sum(r.ok for r in results) == 1
+
+
+def test_the_upper_bound_counts_existing_bookings():
+    c = clinic()
+    monday = Interval(dt.datetime(2026, 11, 30, 9, tzinfo=MOSCOW), dt.datetime(2026, 11, 30, 21, tzinfo=MOSCOW))
+    busy = [Busy("practitioner", 1, monday)]
+    assert fits_alone(c, [request(1, T(18), T(18, 20))], busy, start_window_days=1) == [False]
+    assert fits_alone(c, [request(1, T(18), T(18, 20))], busy, start_window_days=2) == [True]
+
+
+def test_without_time_to_search_the_most_constrained_course_still_goes_first():
+    c = clinic()
+    requests = [request(1, T(18), T(19)), request(2, T(18), T(18, 20))]
+    assert [r.ok for r in greedy(c, requests, [], start_window_days=1)] == [True, False]
+    results = optimize_courses(c, requests, [], time_limit_s=0, start_window_days=1)
+    assert [r.ok for r in results] == [True, True]
     _check_all(c, requests, [], results)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cryoclinic.scheduling.planner import plan_course, validate_plan
+from cryoclinic.scheduling.planner import BusyIndex, plan_course, validate_plan
 from cryoclinic.scheduling.planning import (
     Busy,
     ClinicSpec,
@@ -206,3 +206,59 @@ def test_every_plan_keeps_every_rule(start_offset, client_days, busy_hours):
         assert validate_plan(c, r, busy, result.sessions) == []
     else:
         assert result.failure is not None and result.failure.session_index >= 1
+
+
+def _day_path_exists(closed: set[dt.date], start: dt.date, rules: CourseRules) -> bool:
+    """The oracle for an empty clinic open every day but `closed`: some run of days keeps the interval."""
+    reachable = {start} - closed
+    for _ in range(rules.sessions - 1):
+        gaps = range(rules.min_gap_days, rules.max_gap_days + 1)
+        reachable = {day + dt.timedelta(days=g) for day in reachable for g in gaps} - closed
+    return bool(reachable)
+
+
+def test_a_course_is_found_behind_many_dead_ends():
+    # Few runs of days get through these closed days: a search that gives up after so many tries misses them.
+    closed = {MON + dt.timedelta(days=d) for d in (2, 7, 10, 13, 16, 19, 20, 22, 23, 26, 29)}
+    c, r = clinic(closed=closed, opening=week(T(9), T(21))), request()
+    result = plan_course(c, r, [])
+    assert result.ok
+    assert validate_plan(c, r, [], result.sessions) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(closed_offsets=st.sets(st.integers(0, 40), max_size=16))
+def test_a_course_fits_exactly_when_a_run_of_open_days_keeps_the_interval(closed_offsets):
+    closed = {MON + dt.timedelta(days=d) for d in closed_offsets}
+    c, r = clinic(closed=closed, opening=week(T(9), T(21))), request()
+    result = plan_course(c, r, [], horizon_days=5)
+    assert result.ok == _day_path_exists(closed, MON, RULES)
+    if not result.ok:
+        later = (MON + dt.timedelta(days=k) for k in range(1, 6))
+        assert result.nearest_start == next((d for d in later if _day_path_exists(closed, d, RULES)), None)
+
+
+def test_sessions_of_one_course_fall_on_different_days_even_when_the_rules_allow_the_same_day():
+    rules = CourseRules(sessions=3, min_gap_days=0, max_gap_days=2, session_duration_min=20)
+    c, r = clinic(), request(rules=rules)
+    result = plan_course(c, r, [])
+    assert result.ok and len(set(days_of(result))) == 3
+    assert validate_plan(c, r, [], result.sessions) == []
+
+
+def test_a_booking_across_utc_midnight_is_found_from_either_day():
+    midnight = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    minutes = dt.timedelta(minutes=1)
+    index = BusyIndex([Busy("room", 10, Interval(midnight - 10 * minutes, midnight + 10 * minutes))])
+    assert not index.free("room", 10, midnight - 30 * minutes, midnight - 5 * minutes)
+    assert not index.free("room", 10, midnight + 5 * minutes, midnight + 25 * minutes)
+    assert index.free("room", 10, midnight + 10 * minutes, midnight + 30 * minutes)  # touching is not overlapping
+    assert index.free("room", 11, midnight - 5 * minutes, midnight + 5 * minutes)
+
+
+def test_bookings_given_as_an_index_plan_as_the_list_does():
+    evening = Interval(dt.datetime(2026, 11, 30, 18, tzinfo=MOSCOW), dt.datetime(2026, 12, 4, 20, tzinfo=MOSCOW))
+    busy = [Busy("practitioner", 1, evening), Busy("room", 10, evening)]
+    from_list = plan_course(clinic(), request(), busy)
+    assert from_list.ok and from_list.sessions == plan_course(clinic(), request(), BusyIndex(busy)).sessions
+    assert validate_plan(clinic(), request(), busy, from_list.sessions) == []
