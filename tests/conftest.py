@@ -76,6 +76,19 @@ def add_role(user: User, role: str, clinic: Clinic | None = None) -> None:
 
 
 @pytest.fixture
+def grant_role(db) -> Callable[..., None]:
+    """`grant_role(user, role, clinic=None)`: a membership, a client record or the platform admin's group."""
+    return add_role
+
+
+@pytest.fixture
+def other_clinic(db) -> Clinic:
+    """A second clinic ("Clinic B"), live, in another city."""
+    with state.platform():
+        return new_clinic(slug="clinic-b", name="Clinic B", city="Тверь", address="ул. Советская, 2")
+
+
+@pytest.fixture
 def make_user(db, request: pytest.FixtureRequest) -> Callable[..., User]:
     if "demo" in request.fixturenames:
         request.getfixturevalue("demo")  # users of a demo test belong to the demo's first clinic

@@ -7,6 +7,7 @@ from cryoclinic import views
 from cryoclinic.accounts.access import public
 from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
+from cryoclinic.clinics import views as clinic_views
 from cryoclinic.knowledge import views as knowledge_views
 from cryoclinic.scheduling import views as scheduling_views
 
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("account/", client_views.my_record, name="my-record"),
     path("account/edit/", client_views.my_record_edit, name="my-record-edit"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
+    path("clinic/switch/", clinic_views.switch_clinic, name="switch-clinic"),
     path("staff/clients/", client_views.client_list, name="staff-client-list"),
     path("staff/clients/<int:pk>/", client_views.client_detail, name="staff-client-detail"),
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from .roles import ROLES, roles_of
 
@@ -66,6 +66,14 @@ def audit_refusal(request: HttpRequest) -> None:
         request=request,
         detail=f"roles {','.join(sorted(roles_of(request.user))) or 'none'} may not use this",
     )
+
+
+def refused(request: HttpRequest) -> HttpResponse:
+    """The 403 page for an action the role may not take on a page it may see; logged like any refusal."""
+    from django.shortcuts import render
+
+    audit_refusal(request)
+    return render(request, "403.html", status=403)
 
 
 def access_rule_of(view: Any) -> AccessRule | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -35,7 +36,22 @@ class InClinicOnly:
 
 
 class ClinicOwnedAdmin(InClinicOnly, admin.ModelAdmin):  # type: ignore[misc]
-    pass
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        self._refuse_outside_a_clinic(request)
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request: HttpRequest, object_id: Any = None, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_outside_a_clinic(request)
+        return super().changeform_view(request, object_id, *args, **kwargs)
+
+    def _refuse_outside_a_clinic(self, request: HttpRequest) -> None:
+        """A clinic's records in the admin need a clinic: a platform admin asking for them is refused and logged."""
+        if self._in_clinic():
+            return
+        from cryoclinic.accounts.access import audit_refusal
+
+        audit_refusal(request)
+        raise PermissionDenied("These are a clinic's records: only its own staff see them.")
 
 
 class ClinicOwnedTabularInline(InClinicOnly, admin.TabularInline):  # type: ignore[misc]

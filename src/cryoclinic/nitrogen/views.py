@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from cryoclinic.accounts.access import roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER, RECEPTION
+from cryoclinic.http import posted_id
 
 from .models import Dewar, LevelReading
 from .services import stock
@@ -22,7 +23,7 @@ from .services import stock
 def nitrogen(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
-        dewar = get_object_or_404(Dewar, pk=request.POST.get("dewar"))
+        dewar = get_object_or_404(Dewar, pk=posted_id(request, "dewar"))
         kind = request.POST.get("kind", "")
         try:
             level = Decimal(request.POST.get("level_l", ""))

@@ -95,7 +95,7 @@ def _booking_input(request: HttpRequest, payload: PlanIn) -> services.PlanInput 
 def _input(request: HttpRequest, payload: PlanIn) -> services.PlanInput | HttpResponse:
     client = Client.objects.filter(pk=payload.client).first()
     if client is None:
-        return invalid(request, "client", f"No client #{payload.client}.")
+        return invalid(request, "client", f"No client #{payload.client}.", status=404)
     for index, window in enumerate(payload.availability):
         if window.start >= window.end:
             return invalid(request, f"availability.{index}", "A window must start before it ends.")

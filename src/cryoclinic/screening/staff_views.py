@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cryoclinic.accounts import audit
-from cryoclinic.accounts.access import roles_required
+from cryoclinic.accounts.access import refused, roles_required
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
 from cryoclinic.clients.models import Client, client_of
 from cryoclinic.knowledge import services as knowledge
@@ -82,7 +82,7 @@ def client_procedure(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             audit.record(request.user, "create", consent, request=request, detail=f"consent {slug}")
             return HttpResponseRedirect(request.path + "#consent")
     elif request.method == "POST":
-        return render(request, "403.html", status=403)
+        return refused(request)
     audit.record(request.user, "view", client, request=request, detail=f"screening record {slug}")
     check = services.may_book(
         client, slug, timezone.localdate(), adverse_event_codes=adverse_event_codes(client, slug)

@@ -219,7 +219,7 @@ def list_events(
     return Mapped(rows.order_by("-onset_on", "-pk"), _event_out)
 
 
-@router.post("/adverse-events", response={201: EventOut} | errors(401, 403, 422), auth=SESSION_OR_TOKEN,
+@router.post("/adverse-events", response={201: EventOut} | errors(401, 403, 404, 422), auth=SESSION_OR_TOKEN,
              summary="Report an adverse event coded by the procedure's side effects (or `other`)")
 def report_event(request: HttpRequest, payload: EventIn) -> Status | HttpResponse:
     refused = _refuse(request, *RECORDERS)
@@ -227,12 +227,12 @@ def report_event(request: HttpRequest, payload: EventIn) -> Status | HttpRespons
         return refused
     client = Client.objects.filter(pk=payload.client).first()
     if client is None:
-        return invalid(request, "client", f"No client #{payload.client}.")
+        return invalid(request, "client", f"No client #{payload.client}.", status=404)
     appointment = None
     if payload.appointment is not None:
         appointment = Appointment.objects.filter(pk=payload.appointment).first()
         if appointment is None:
-            return invalid(request, "appointment", f"No appointment #{payload.appointment}.")
+            return invalid(request, "appointment", f"No appointment #{payload.appointment}.", status=404)
     if payload.procedure not in knowledge.procedure_slugs():
         return invalid(request, "procedure", f"Unknown procedure; known: {', '.join(knowledge.procedure_slugs())}.")
     try:

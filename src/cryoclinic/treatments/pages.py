@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cryoclinic.accounts import audit
-from cryoclinic.accounts.access import roles_required
+from cryoclinic.accounts.access import refused, roles_required
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, STAFF_ROLES, has_role
 from cryoclinic.clients.models import client_of
+from cryoclinic.http import posted_id
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.scheduling.models import Appointment, Course
 
@@ -41,8 +42,8 @@ def adverse_events(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if not has_role(request.user, *RECORDERS):
-            return render(request, "403.html", status=403)
-        event = get_object_or_404(AdverseEvent, pk=request.POST.get("event") or 0)
+            return refused(request)
+        event = get_object_or_404(AdverseEvent, pk=posted_id(request, "event"))
         form = ResolveForm(request.POST)
         if form.is_valid():
             try:
@@ -66,7 +67,7 @@ def adverse_events(request: HttpRequest) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     """Open tasks by due day, then those done in the last 14 days. Opening the list also creates newly due tasks."""
     if request.method == "POST":
-        task = get_object_or_404(FollowUpTask, pk=request.POST.get("task") or 0)
+        task = get_object_or_404(FollowUpTask, pk=posted_id(request, "task"))
         try:
             events.complete_task(task, by=_user(request))
         except events.EventError:
@@ -97,7 +98,7 @@ def staff_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     score_form, photo_form, error = ScoreForm(procedure, prefix="score"), PhotoForm(prefix="photo"), ""
     if request.method == "POST":
         if not has_role(request.user, *RECORDERS):
-            return render(request, "403.html", status=403)
+            return refused(request)
         try:
             if request.POST.get("action") == "photo":
                 photo_form = PhotoForm(request.POST, request.FILES, prefix="photo")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cryoclinic.accounts import audit
-from cryoclinic.accounts.access import roles_required
+from cryoclinic.accounts.access import refused, roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER, RECEPTION, has_role
 from cryoclinic.guidance.session import session_dwell
 from cryoclinic.knowledge import services as knowledge
@@ -55,7 +55,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not may_record:
-            return render(request, "403.html", status=403)
+            return refused(request)
         action = request.POST.get("action")
         try:
             if action == "open":
