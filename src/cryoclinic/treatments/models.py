@@ -38,7 +38,7 @@ class SessionRecord(ClinicOwned):
 
     appointment = models.ForeignKey("scheduling.Appointment", on_delete=models.PROTECT, related_name="session_records")
     version = models.PositiveSmallIntegerField(default=1)
-    supersedes = models.OneToOneField(
+    supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -77,6 +77,7 @@ class SessionRecord(ClinicOwned):
             models.UniqueConstraint(
                 fields=["clinic", "appointment", "version"], name="session_record_one_per_version"
             ),
+            models.UniqueConstraint(fields=["clinic", "supersedes"], name="session_record_superseded_once"),
             models.CheckConstraint(condition=Q(status__in=["draft", "completed"]), name="session_record_status_known"),
             models.CheckConstraint(
                 condition=Q(started_at__isnull=True) | Q(ended_at__isnull=True) | Q(started_at__lt=F("ended_at")),
