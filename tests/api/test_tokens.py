@@ -106,3 +106,19 @@ def test_admins_issue_a_token_in_the_admin_and_see_it_once(client, users):
     listing = io.StringIO()
     call_command("api_token", "list", stdout=listing)
     assert "revoked" in listing.getvalue() and raw not in listing.getvalue()
+
+
+def test_a_token_of_a_member_of_two_clinics_names_its_clinic(users, grant_role, clinic, other_clinic):
+    from cryoclinic.clinics import state
+
+    grant_role(users["admin"], "reception", other_clinic)
+    with pytest.raises(CommandError, match="works in 2 clinics: name one with --clinic"):
+        call_command("api_token", "create", "user-admin", "--name", "x")
+    with pytest.raises(CommandError, match="no member of a clinic 'nowhere'"):
+        call_command("api_token", "create", "user-admin", "--name", "x", "--clinic", "nowhere")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("api_token", "create", "user-admin", "--name", "x", "--clinic", "clinic-b", stdout=out, stderr=err)
+    assert ApiToken.objects.count() == 0  # none in this clinic (A)
+    with state.activate(other_clinic):
+        assert ApiToken.objects.get().user == users["admin"]
+    assert tokens.clinic_of(out.getvalue().strip()) == other_clinic
