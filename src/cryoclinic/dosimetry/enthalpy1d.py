@@ -148,8 +148,12 @@ def solve(
     schedule: Schedule | None = None,
     surface_off: Surface | None = None,
     stop_surface_at_c: float | None = None,
+    dt_growth: float = 1.0,
+    dt_max_s: float | None = None,
 ) -> Result:
     """Solve the 1D problem on nodes `depth_m` (increasing, first 0). `deep_c=None` is an insulated deep end.
+    Steps of `dt_s`, or with `dt_growth` > 1 starting at `dt_s` after each phase break and growing by that
+    factor up to `dt_max_s` (see `stepping.time_grid`).
 
     With a `schedule` (see `stepping`), `surface` applies while the contact is on and `surface_off` (None =
     insulated, or room air as a convective Surface) while it is lifted; phase ends become step boundaries.
@@ -166,7 +170,9 @@ def solve(
     volume = _volumes(z)
     dz = np.diff(z)
     t = np.broadcast_to(np.asarray(initial_c, dtype=float), (n,)).copy()
-    times, step_sizes = time_grid(duration_s, dt_s, schedule_breaks(schedule))
+    times, step_sizes = time_grid(
+        duration_s, dt_s, schedule_breaks(schedule), growth=dt_growth, dt_max_s=dt_max_s
+    )
 
     def boundary(step: int) -> Surface | None:
         return surface if contact_on(schedule, times[step], times[step + 1]) else surface_off

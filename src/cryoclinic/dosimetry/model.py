@@ -175,25 +175,32 @@ def expose(
     dt_s: float,
     stop_surface_at_c: float | None = None,
     air_dt_factor: float = 5.0,
+    growth: float = 1.0,
+    dt_max_s: float | None = None,
 ) -> Exposure:
     """Run the phases one after another, each starting from the last field; optionally stop at a surface
     temperature. Air phases change slowly and take `air_dt_factor` times longer steps — the reason this chains
-    solves instead of passing one `schedule` to the solver, whose phases share a single step."""
+    solves instead of passing one `schedule` to the solver, whose phases share a single step. With `growth` > 1
+    each phase starts with a step of `dt_s` and lengthens them by that factor up to `dt_max_s` (times
+    `air_dt_factor` in air)."""
     times: list[FloatArray] = []
     temperature: list[FloatArray] = []
     start, state = 0.0, np.asarray(initial_c, dtype=float)
     for phase in phases:
         boundary = (s.coolant_h_w_m2k, s.coolant_c) if phase.on else (s.air_h_w_m2k, s.air_c)
+        factor = 1.0 if phase.on else air_dt_factor
         result = solve(
             col.depth_m,
             col.tissue,
             Surface(h_w_m2k=boundary[0], t_coolant_c=boundary[1]),
             initial_c=state,
             duration_s=phase.duration_s,
-            dt_s=min(dt_s * (1 if phase.on else air_dt_factor), phase.duration_s),
+            dt_s=min(dt_s * (factor if growth == 1.0 else 1.0), phase.duration_s),
             deep_c=s.core_c,
             isotherms_c=(),
             stop_surface_at_c=stop_surface_at_c if phase.on else None,
+            dt_growth=growth,
+            dt_max_s=None if dt_max_s is None else dt_max_s * factor,
         )
         skip = 1 if times else 0
         times.append(start + result.time_s[skip:])
