@@ -43,11 +43,16 @@ def test_resting_skin_is_warmest_at_depth_and_between_room_and_body_temperature(
     assert np.all(np.diff(rest) >= -1e-9) and rest[-1] == pytest.approx(s.core_c)
 
 
-def test_dwell_converges_when_the_time_step_is_halved(monkeypatch):
-    s = scenario("zygoma", "male")
+@pytest.mark.parametrize("end", ["value", "low"])
+def test_dwell_converges_when_the_time_steps_are_refined_fourfold(monkeypatch, end):
+    data = answers.load()
+    s = replace(scenario("zygoma", "male"), coolant_h_w_m2k=getattr(data.coolant_h, end))
     coarse = surface_freeze_s(s)
     monkeypatch.setattr(answers, "DWELL_DT_S", answers.DWELL_DT_S / 4)
+    monkeypatch.setattr(answers, "DWELL_GROWTH", 1 + (answers.DWELL_GROWTH - 1) / 4)
+    monkeypatch.setattr(answers, "DWELL_DT_MAX_S", answers.DWELL_DT_MAX_S / 4)
     fine = answers.surface_freeze_s.__wrapped__(s)
+    print(f"h={s.coolant_h_w_m2k:g}: dwell {coarse:.4f} s, refined {fine:.4f} s")
     assert abs(coarse - fine) / fine < 0.03
 
 
@@ -60,7 +65,7 @@ def test_a_stronger_coolant_shortens_the_dwell_and_the_range_brackets_it():
 
 def test_earlier_passes_shorten_the_dwell_and_enough_of_them_freeze_the_skin():
     fresh = safe_dwell("eyelid", "cotton_swab", "female").dwell_s
-    after = safe_dwell("eyelid", "cotton_swab", "female", passes=Passes(3, 0.2, 5.0)).dwell_s
+    after = safe_dwell("eyelid", "cotton_swab", "female", passes=Passes(3, 0.02, 0.5)).dwell_s
     frozen = safe_dwell("eyelid", "cotton_swab", "female", passes=Passes(10, 0.6, 1.0)).dwell_s
     assert 0 < after < fresh
     assert frozen == 0.0

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import bounds
 from .data import DoseData, load
 from .enthalpy1d import FloatArray, isotherm_depths
 from .model import (
@@ -27,7 +28,12 @@ from .model import (
 )
 from .spread import finite_applicator
 
-DWELL_DT_S = 0.01
+# The dwell runs from 0.05 s (the measured coolant) to 3 s (film boiling): its steps start at 1 ms after each
+# change of contact and lengthen by 2 % a step (to 50 ms on, 250 ms in air), resolving every dwell to about the
+# same fraction of itself; tests/dosimetry/test_answers.py refines them fourfold.
+DWELL_DT_S = 0.001
+DWELL_GROWTH = 1.02
+DWELL_DT_MAX_S = 0.05
 HOLD_DT_S = 0.1
 HOLD_CHUNK_S = 10.0
 THAW_MAX_S = 1800.0
@@ -42,7 +48,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "max_hold_s": (5.0, 180.0),
     "cycles": (1, 3),
     "passes": (0, 30),
-    "contact_s": (0.05, 5.0),
+    "contact_s": (0.01, 5.0),
     "gap_s": (0.2, 60.0),
 }
 
@@ -87,6 +93,26 @@ class Passes:
     gap_s: float = 5.0
 
 
+def clear_caches() -> None:
+    """Forget every computed answer (after the data file changes, or to time a cold computation)."""
+    for cached in (coolant_bounds, surface_freeze_s, freeze_once, finite_applicator):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def coolant_bounds() -> tuple[bounds.Bound, ...]:
+    """The measurements that bound the coolant coefficient's range, held against it (see `bounds`)."""
+    return bounds.bounds(load())
+
+
+def checked_coolant_range(data: DoseData) -> dict[str, Any]:
+    """The coefficient's range and the measurements bounding it, for an answer; raises
+    `bounds.RangeContradicted` when the range misses a measurement, so that no answer shows such a range."""
+    found = coolant_bounds()
+    bounds.check(data, found)
+    return bounds.coolant_range(data, found)
+
+
 @lru_cache(maxsize=4096)
 def surface_freeze_s(s: Scenario, passes: Passes = Passes(), max_s: float = 30.0) -> float:
     """Seconds of continuous coolant contact until the surface reaches the liquidus (0.0 when earlier passes
@@ -97,11 +123,20 @@ def surface_freeze_s(s: Scenario, passes: Passes = Passes(), max_s: float = 30.0
         history = [
             Phase(p, on) for _ in range(passes.count) for p, on in ((passes.contact_s, True), (passes.gap_s, False))
         ]
-        before = expose(s, col, state, history, dt_s=DWELL_DT_S)
+        before = expose(s, col, state, history, dt_s=DWELL_DT_S, growth=DWELL_GROWTH, dt_max_s=DWELL_DT_MAX_S)
         if np.min(before.surface_c) <= s.liquidus_c:
             return 0.0
         state = before.temperature_c[-1]
-    rest = expose(s, col, state, [Phase(max_s, True)], dt_s=DWELL_DT_S, stop_surface_at_c=s.liquidus_c)
+    rest = expose(
+        s,
+        col,
+        state,
+        [Phase(max_s, True)],
+        dt_s=DWELL_DT_S,
+        growth=DWELL_GROWTH,
+        dt_max_s=DWELL_DT_MAX_S,
+        stop_surface_at_c=s.liquidus_c,
+    )
     crossing = first_crossing(rest.time_s, rest.surface_c, s.liquidus_c, falling=True)
     return max_s if crossing is None else crossing
 
@@ -123,6 +158,7 @@ class Dwell:
     longest_s: float
     resting_surface_c: float
     passes: dict[str, float]
+    coolant_range: dict[str, Any] = field(default_factory=dict)
     sensitivity: dict[str, list[Any]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -132,13 +168,15 @@ class Dwell:
 
 def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(), sensitivity: bool = False) -> Dwell:
     """How long the coolant may rest on one spot before the skin surface starts to freeze (frostbite onset).
-    `shortest_s`..`longest_s` spans the coolant coefficient's range; `sensitivity` adds every other datum's."""
+    `shortest_s`..`longest_s` spans the coolant coefficient's range; `sensitivity` adds every other datum's.
+    Raises `bounds.RangeContradicted` when that range misses a cited measurement."""
     data = load()
     _checked_place(zone, skin, technique, ("moving_contact", "moving_stream"), data)
     check_number("passes", passes.count)
     if passes.count:
         check_number("contact_s", passes.contact_s)
         check_number("gap_s", passes.gap_s)
+    coolant = checked_coolant_range(data)
     base = scenario(zone, skin, data)
     spans = ranges(zone, skin, data)
     low_h, high_h = spans["coolant_h_w_m2k"]
@@ -151,6 +189,7 @@ def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(
         longest_s=surface_freeze_s(replace(base, coolant_h_w_m2k=low_h), passes),
         resting_surface_c=float(resting_state(base, column(base))[0]),
         passes=asdict(passes),
+        coolant_range=coolant,
         sources=sorted({*data.coolant_h.sources, *data.liquidus_c.sources, "meng2022", "torvi1994"}),
     )
     if sensitivity:
@@ -282,6 +321,7 @@ class Freeze:
     wide_contact: dict[str, Any]
     cycles: list[dict[str, Any]]
     depth_m: list[float]
+    coolant_range: dict[str, Any] = field(default_factory=dict)
     sensitivity: dict[str, list[Any]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -300,7 +340,8 @@ def freeze_hold(
     sensitivity: bool = False,
 ) -> Freeze:
     """How long to hold the coolant on the lesion (the applicator covering it) so that its lethal isotherm
-    reaches the lesion's depth plus the margin; the ice that comes with it and the thaw after."""
+    reaches the lesion's depth plus the margin; the ice that comes with it and the thaw after. Raises
+    `bounds.RangeContradicted` when the coolant coefficient's range misses a cited measurement."""
     data = load()
     _checked_place(zone, skin, technique, ("hold",), data)
     check_number("lesion_depth_mm", lesion.depth_mm)
@@ -309,6 +350,7 @@ def freeze_hold(
     check_choice("lesion_kind", lesion.kind, list(data.lethal))
     max_hold_s = check_number("max_hold_s", max_hold_s)
     cycles = int(check_number("cycles", cycles))
+    coolant = checked_coolant_range(data)
     isotherm = data.lethal[lesion.kind].isotherm
     target_mm = lesion.depth_mm + lesion.margin_mm
     radius_m = lesion.diameter_mm / 2 * 1e-3
@@ -352,6 +394,7 @@ def freeze_hold(
         },
         cycles=[asdict(h) for h in holds],
         depth_m=[float(z) for z in column(base).depth_m],
+        coolant_range=coolant,
         sources=sorted({*isotherm.sources, *data.coolant_h.sources, "meng2022", "torvi1994", "rabin1998"}),
     )
     if sensitivity:
