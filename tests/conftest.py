@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +11,13 @@ from django.contrib.auth.models import Group, User
 from cryoclinic.accounts.roles import ROLES
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _dose_answers_cache(tmp_path_factory):
+    """The dose engine stores its answers per data and engine version (`dosimetry.tablecache`): in a directory
+    of this test run (one per worker), so every run computes them afresh and nothing is written to the home."""
+    os.environ["CRYOCLINIC_DOSE_CACHE"] = str(tmp_path_factory.mktemp("dose-answers"))
 
 
 @pytest.fixture(autouse=True)

@@ -112,8 +112,8 @@ def test_a_wider_applicator_approaches_the_wide_contact_limit():
 
 def test_a_small_applicators_ice_is_about_as_deep_as_its_surface_radius():
     """Published rule of cryosurgery: the depth of freezing equals the radius of the surface freeze (Jester,
-    Prim Care 1997;24:269-280; Zimmerman & Crawford, Am Fam Physician 2012;86:1118). A 2 mm applicator held
-    for its (unreached) 120 s gives ice 2.5 mm deep and 3.2 mm in radius: agreement within 25 %."""
+    Prim Care 1997;24:269-280; Zimmerman & Crawford, Am Fam Physician 2012;86:1118). An applicator 4 mm wide
+    held until −20 °C reaches 2 mm (about 43 s) leaves ice 2.8 mm deep and 3.7 mm in radius: within 25 %."""
     result = freeze_hold("zygoma", "female", Lesion(1.0, 1.0, 4.0, "benign"))
     ratio = result.ice_depth_mm / result.ice_radius_mm
     print(f"ice depth {result.ice_depth_mm:.2f} mm / surface radius {result.ice_radius_mm:.2f} mm = {ratio:.2f}")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import bounds
+from . import bounds, table
 from .data import DoseData, load
 from .enthalpy1d import FloatArray, isotherm_depths
 from .model import (
@@ -19,6 +19,7 @@ from .model import (
     Column,
     Phase,
     Scenario,
+    clear_resting_states,
     column,
     expose,
     first_crossing,
@@ -26,7 +27,8 @@ from .model import (
     resting_state,
     scenario,
 )
-from .spread import finite_applicator
+from .spread import DEPTH_GROWTH, finite_applicator
+from .table import Dwell
 
 # The dwell runs from 0.05 s (the measured coolant) to 3 s (film boiling): its steps start at 1 ms after each
 # change of contact and lengthen by 2 % a step (to 50 ms on, 250 ms in air), resolving every dwell to about the
@@ -94,15 +96,28 @@ class Passes:
 
 
 def clear_caches() -> None:
-    """Forget every computed answer (after the data file changes, or to time a cold computation)."""
-    for cached in (coolant_bounds, surface_freeze_s, freeze_once, finite_applicator):
+    """Forget every answer computed in this process (after the data file changes, or to time a cold
+    computation); the table cache on disk is kept (it is keyed by the data and engine versions)."""
+    for cached in (table.versioned, surface_freeze_s, freeze_once, finite_applicator):
         cached.cache_clear()
+    clear_resting_states()
 
 
-@lru_cache(maxsize=1)
+def compute_versioned() -> table.Versioned:
+    """Compute what `table.versioned` stores: the measurements held against the coolant's range, and the dwell
+    table when the range holds them all."""
+    data = load()
+    found = bounds.bounds(data)
+    if not all(b.held for b in found):
+        return found, None
+    coolant = bounds.coolant_range(data, found)
+    cells = [_dwell(*place, Passes(), coolant, data) for place in table.places(data)]
+    return found, {(c.zone, c.technique, c.skin): c for c in cells}
+
+
 def coolant_bounds() -> tuple[bounds.Bound, ...]:
     """The measurements that bound the coolant coefficient's range, held against it (see `bounds`)."""
-    return bounds.bounds(load())
+    return table.versioned()[0]
 
 
 def checked_coolant_range(data: DoseData) -> dict[str, Any]:
@@ -148,28 +163,11 @@ def _sensitivity(base: Scenario, spans: dict[str, tuple[float, float]], answer: 
     }
 
 
-@dataclass
-class Dwell:
-    zone: str
-    skin: str
-    technique: str
-    dwell_s: float
-    shortest_s: float
-    longest_s: float
-    resting_surface_c: float
-    passes: dict[str, float]
-    coolant_range: dict[str, Any] = field(default_factory=dict)
-    sensitivity: dict[str, list[Any]] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(), sensitivity: bool = False) -> Dwell:
     """How long the coolant may rest on one spot before the skin surface starts to freeze (frostbite onset).
     `shortest_s`..`longest_s` spans the coolant coefficient's range; `sensitivity` adds every other datum's.
-    Raises `bounds.RangeContradicted` when that range misses a cited measurement."""
+    Without earlier passes or sensitivity the answer is the dwell table's (cached per data and engine version).
+    Raises `bounds.RangeContradicted` when the coolant's range misses a cited measurement."""
     data = load()
     _checked_place(zone, skin, technique, ("moving_contact", "moving_stream"), data)
     check_number("passes", passes.count)
@@ -177,6 +175,21 @@ def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(
         check_number("contact_s", passes.contact_s)
         check_number("gap_s", passes.gap_s)
     coolant = checked_coolant_range(data)
+    cells = table.versioned()[1]
+    if not passes.count and not sensitivity and cells is not None:
+        return replace(cells[(zone, technique, skin)], passes=asdict(passes))
+    return _dwell(zone, technique, skin, passes, coolant, data, sensitivity)
+
+
+def _dwell(
+    zone: str,
+    technique: str,
+    skin: str,
+    passes: Passes,
+    coolant: dict[str, Any],
+    data: DoseData,
+    sensitivity: bool = False,
+) -> Dwell:
     base = scenario(zone, skin, data)
     spans = ranges(zone, skin, data)
     low_h, high_h = spans["coolant_h_w_m2k"]
@@ -198,12 +211,9 @@ def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(
 
 
 def dwell_table() -> list[Dwell]:
-    """Safe dwell for every zone, cryomassage technique and skin profile (no earlier passes)."""
-    data = load()
-    techniques = [code for code, t in data.techniques.items() if t.mode != "hold"]
-    return [
-        safe_dwell(zone, technique, skin) for zone in data.zones for technique in techniques for skin in data.profiles
-    ]
+    """Safe dwell for every zone, cryomassage technique and skin profile (no earlier passes): `table.dwell_table`,
+    computed once per data and engine version. Raises `bounds.RangeContradicted` like `safe_dwell`."""
+    return table.dwell_table()
 
 
 @dataclass(frozen=True)
@@ -263,7 +273,7 @@ def freeze_once(
 ) -> tuple[Hold, ...]:
     """Freeze–thaw cycles at one spot: each hold lasts until `isotherm_c` reaches `target_mm` (later cycles
     repeat the first cycle's hold), then room air until no ice is left."""
-    col = column(s)
+    col = column(s, growth=DEPTH_GROWTH)
     state = resting_state(s, col)
     holds: list[Hold] = []
     hold_s: float | None = None
@@ -393,7 +403,7 @@ def freeze_hold(
             "ice_depth_mm": holds[0].ice_depth_mm,
         },
         cycles=[asdict(h) for h in holds],
-        depth_m=[float(z) for z in column(base).depth_m],
+        depth_m=[float(z) for z in column(base, growth=DEPTH_GROWTH).depth_m],
         coolant_range=coolant,
         sources=sorted({*isotherm.sources, *data.coolant_h.sources, "meng2022", "torvi1994", "rabin1998"}),
     )

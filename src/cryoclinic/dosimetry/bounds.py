@@ -6,19 +6,20 @@ the range must bring the engine, run on the stand-in column (`coolant.stand_in`)
 tolerance of its figure. Each figure moves one way with the coefficient (a stronger coolant: a colder surface,
 a deeper freeze that takes longer to rewarm), so the range holds one exactly when its two ends bracket the
 figure, and bisection finds the coefficient. When a measurement is missed, `check` raises `RangeContradicted`:
-the answers refuse rather than show a range that a measurement contradicts.
+the answers refuse rather than show a range that a measurement contradicts. (`Bound`, `RangeContradicted`,
+`check` and `coolant_range` live in `table`, which reads them back without the engine.)
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 
 from .data import DoseData, Measurement
 from .model import Phase, Scenario, column, expose, first_crossing, resting_state, scenario
+from .table import Bound, RangeContradicted, check, coolant_range
 
 # Steps as for the safe dwell (`answers`): 1 ms after each change of contact, growing 2 % a step.
 FIRST_DT_S = 0.001
@@ -26,46 +27,6 @@ GROWTH = 1.02
 DT_MAX_S = 0.05
 REWARM_WINDOW = 4.0  # rewarming is looked for over this many times the measured interval
 BISECTIONS = 60
-
-
-@dataclass(frozen=True)
-class Bound:
-    """One measurement against the range: the engine's figure at the range's two ends and a coefficient inside
-    it that reproduces the measurement within `tolerance` (None when the range holds none)."""
-
-    code: str
-    sources: list[str]
-    text: dict[str, str]
-    kind: str
-    measured: float
-    unit: str
-    tolerance: float
-    at_low_end: float | None  # None: no rewarming within the window
-    at_high_end: float | None
-    reproduced_at_w_m2k: float | None
-
-    @property
-    def held(self) -> bool:
-        return self.reproduced_at_w_m2k is not None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class RangeContradicted(Exception):
-    """The coolant's range holds no coefficient that reproduces a cited measurement: no answer may be shown."""
-
-    def __init__(self, bound: Bound, low_w_m2k: float, high_w_m2k: float) -> None:
-        self.bound = bound
-
-        def shown(value: float | None) -> str:
-            return "not reached" if value is None else f"{value:.1f} {bound.unit}"
-
-        super().__init__(
-            f"the coolant coefficient's range {low_w_m2k:g}–{high_w_m2k:g} W/m²K does not reproduce "
-            f"{bound.code} ({', '.join(bound.sources)}): measured {bound.measured:g} {bound.unit}, the engine gives "
-            f"{shown(bound.at_low_end)} and {shown(bound.at_high_end)} at the two ends"
-        )
 
 
 def figure(s: Scenario, m: Measurement) -> float | None:
@@ -94,9 +55,7 @@ def _gap(s: Scenario, m: Measurement) -> tuple[float | None, float]:
     return value, (-math.inf if value is None else m.after_s - value)
 
 
-def bound(
-    m: Measurement, base: Scenario, low_w_m2k: float, high_w_m2k: float, tolerance: float | None = None
-) -> Bound:
+def bound(m: Measurement, base: Scenario, low_w_m2k: float, high_w_m2k: float, tolerance: float | None = None) -> Bound:
     """The measurement held against the coefficient range [low, high] on scenario `base` (within its own
     tolerance unless `tolerance` is given)."""
     tolerance = m.tolerance if tolerance is None else tolerance
@@ -137,27 +96,11 @@ def bounds(data: DoseData) -> tuple[Bound, ...]:
     return tuple(bound(m, base, low, high) for m in data.measurements.values())
 
 
-def check(data: DoseData, found: tuple[Bound, ...]) -> None:
-    """Raise `RangeContradicted` for the first measurement the range does not hold."""
-    for b in found:
-        if not b.held:
-            raise RangeContradicted(b, data.coolant_h.low, data.coolant_h.high)
-
-
-def coolant_range(data: DoseData, found: tuple[Bound, ...]) -> dict[str, Any]:
-    """What an answer says about the coefficient's range: its ends, its sources and the measurements bounding it."""
-    h = data.coolant_h
-    return {
-        "value_w_m2k": h.value,
-        "low_w_m2k": h.low,
-        "high_w_m2k": h.high,
-        "sources": list(h.sources),
-        "measurements": [b.as_dict() for b in found],
-    }
-
-
 def invert(data: DoseData, m: Measurement, zone: str, skin: str, low_w_m2k: float, high_w_m2k: float) -> float | None:
     """The coefficient in [low, high] that reproduces the measurement on one zone's column to a hundredth of its
     tolerance (the derivation of the range's high end: `cryoclinic dose bounds --invert`)."""
     found = bound(m, scenario(zone, skin, data), low_w_m2k, high_w_m2k, m.tolerance / 100)
     return found.reproduced_at_w_m2k
+
+
+__all__ = ["Bound", "RangeContradicted", "bound", "bounds", "check", "coolant_range", "figure", "invert"]

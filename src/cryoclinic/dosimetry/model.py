@@ -7,7 +7,7 @@ A `Scenario` holds every number the physics needs, flat, so that a sensitivity r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -128,19 +128,31 @@ def column(s: Scenario, first_cell_m: float = 5e-6, growth: float = 1.08) -> Col
     return Column(z, tissue, tuple(names[i] for i in layer))
 
 
+_RESTING: dict[tuple[Scenario, bytes], FloatArray] = {}
+
+
 def resting_state(s: Scenario, col: Column) -> FloatArray:
-    """The steady temperature with room air on the surface and the core temperature below the fat."""
-    result = solve(
-        col.depth_m,
-        col.tissue,
-        Surface(h_w_m2k=s.air_h_w_m2k, t_coolant_c=s.air_c),
-        initial_c=s.core_c,
-        duration_s=2e5,
-        dt_s=2e4,
-        deep_c=s.core_c,
-        isotherms_c=(),
-    )
-    return result.temperature_c[-1]
+    """The steady temperature with room air on the surface and the core temperature below the fat (kept per
+    scenario and grid: it does not depend on the coolant, which every range and bisection varies)."""
+    key = (replace(s, coolant_c=0.0, coolant_h_w_m2k=0.0), col.depth_m.tobytes())
+    if key not in _RESTING:
+        if len(_RESTING) >= 1024:
+            _RESTING.clear()
+        _RESTING[key] = solve(
+            col.depth_m,
+            col.tissue,
+            Surface(h_w_m2k=s.air_h_w_m2k, t_coolant_c=s.air_c),
+            initial_c=s.core_c,
+            duration_s=2e5,
+            dt_s=2e4,
+            deep_c=s.core_c,
+            isotherms_c=(),
+        ).temperature_c[-1]
+    return _RESTING[key].copy()
+
+
+def clear_resting_states() -> None:
+    _RESTING.clear()
 
 
 @dataclass(frozen=True)
