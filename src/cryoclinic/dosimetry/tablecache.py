@@ -13,7 +13,7 @@ to save each machine a computation of about a second, and its default (per-proce
 worker restart at all.
 
 The version: SHA-256 of the data file's bytes, of the source of every module of this package, and of the
-installed NumPy, SciPy and Numba (the path and modification time of each package's `__init__.py`, found without
+installed NumPy and Numba (the path and modification time of each package's `__init__.py`, found without
 importing them, which would cost more than reading the table). The directory: $CRYOCLINIC_DOSE_CACHE, else
 $XDG_CACHE_HOME/cryoclinic/dose, else ~/.cache/cryoclinic/dose. Writes are atomic (a temporary file renamed); a
 directory that cannot be written only costs the recomputation in the next process (logged as a warning).
@@ -52,7 +52,7 @@ def version() -> str:
     for source in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
-    for package in ("numpy", "scipy", "numba"):
+    for package in ("numpy", "numba"):
         spec = find_spec(package)
         origin = spec.origin if spec is not None and spec.origin else ""
         stamp = os.stat(origin).st_mtime_ns if origin else 0
