@@ -21,6 +21,8 @@ from .data import DoseData, Measurement
 from .model import Phase, Scenario, column, expose, first_crossing, resting_state, scenario
 from .table import Bound, RangeContradicted, check, coolant_range
 
+__all__ = ["Bound", "RangeContradicted", "bound", "bounds", "check", "coolant_range", "figure", "invert"]
+
 # Steps as for the safe dwell (`answers`): 1 ms after each change of contact, growing 2 % a step.
 FIRST_DT_S = 0.001
 GROWTH = 1.02
@@ -102,5 +104,3 @@ def invert(data: DoseData, m: Measurement, zone: str, skin: str, low_w_m2k: floa
     found = bound(m, scenario(zone, skin, data), low_w_m2k, high_w_m2k, m.tolerance / 100)
     return found.reproduced_at_w_m2k
 
-
-__all__ = ["Bound", "RangeContradicted", "bound", "bounds", "check", "coolant_range", "figure", "invert"]
