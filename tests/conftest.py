@@ -6,6 +6,7 @@ set their own clinic (the middleware), so the ambient one never leaks into a vie
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -16,6 +17,13 @@ from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic, Membership
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _dose_answers_cache(tmp_path_factory):
+    """The dose engine stores its answers per data and engine version (`dosimetry.tablecache`): in a directory
+    of this test run (one per worker), so every run computes them afresh and nothing is written to the home."""
+    os.environ["CRYOCLINIC_DOSE_CACHE"] = str(tmp_path_factory.mktemp("dose-answers"))
 
 
 @pytest.fixture(autouse=True)

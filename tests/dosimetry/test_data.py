@@ -29,6 +29,14 @@ def test_every_quantity_cites_sources_that_the_file_lists():
         assert quantity.low <= quantity.value <= quantity.high
 
 
+def test_the_coolant_range_cites_film_boiling_and_the_measurement_it_was_derived_from():
+    data = load()
+    assert set(data.coolant_h.sources) == {"kida1981", "erdmann2023"} and data.coolant_h.assumption
+    assert data.sources["erdmann2023"]["doi"] == "10.1093/ced/llad224"
+    for m in data.measurements.values():
+        assert set(m.sources) <= set(data.sources) and m.text["en"] and m.text["ru"]
+
+
 def test_zones_carry_both_skin_profiles_and_both_languages():
     data = load()
     assert set(data.profiles) == {"female", "male"}
@@ -54,6 +62,27 @@ def test_the_techniques_are_the_knowledge_base_techniques():
         (lambda r: r["air"]["temperature_c"].pop("why"), "air.temperature_c: an assumption must say why"),
         (lambda r: r["zones"]["eyelid"]["female"].pop("dermis_mm"), "zones.eyelid.female"),
         (lambda r: r["techniques"]["cotton_swab"].update(mode="wave"), "techniques.cotton_swab.mode"),
+        (lambda r: r["coolant"].pop("measurements"), "coolant.measurements: missing"),
+        (lambda r: r["coolant"].update(measurements={}), "coolant.measurements: needs at least one"),
+        (
+            lambda r: r["coolant"]["measurements"]["erdmann2023_surface_5s"].update(kind="guess"),
+            "coolant.measurements.erdmann2023_surface_5s.kind",
+        ),
+        (
+            lambda r: r["coolant"]["measurements"]["erdmann2023_surface_5s"].pop("tolerance_c"),
+            "coolant.measurements.erdmann2023_surface_5s.tolerance_c: needs a number",
+        ),
+        (
+            lambda r: r["coolant"]["measurements"]["erdmann2023_rewarming"].update(after_s=-70),
+            "coolant.measurements.erdmann2023_rewarming.after_s: must be positive",
+        ),
+        (
+            lambda r: r["coolant"]["measurements"]["erdmann2023_rewarming"].update(source=["hearsay"]),
+            "coolant.measurements.erdmann2023_rewarming: cites unknown sources",
+        ),
+        (lambda r: r["coolant"]["measurements"]["erdmann2023_rewarming"].pop("ru"), "needs an en and a ru name"),
+        (lambda r: r["coolant"]["stand_in"].update(zone="pig"), "coolant.stand_in: needs a known zone"),
+        (lambda r: r["coolant"]["stand_in"].pop("why"), "coolant.stand_in: a stand-in must say why"),
     ],
 )
 def test_a_broken_file_is_refused_naming_the_field(raw, edit, message):

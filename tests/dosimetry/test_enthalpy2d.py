@@ -116,10 +116,16 @@ def test_energy_is_conserved_under_a_convective_disc_with_room_air_and_perfusion
 
 
 def test_lateral_spread_of_the_lethal_isotherms_converges_with_the_grid():
-    """The -20 and -40 °C surface radii converge close to first order as the uniform region is refined.
+    """The -20 and -40 °C surface radii converge at least close to first order as the uniform region is refined
+    (each refinement changes them by at most 0.6 times the one before).
 
+    The -20 °C radius approaches its limit from outside; the -40 °C radius of the coarsest grid already lies
+    within 0.5 % of the finest, on the other side (with the Kirchhoff face conductance of `kernels`; a harmonic
+    mean of the nodes' conductivities overshot it by 2.3 %), so only its changes are required to shrink.
     The 0 °C radius (at the edge of the freezing range) moves within 2 % between grids without a clean order:
-    the enthalpy method's front advances node by node; the lethal isotherms behind it are smooth."""
+    the enthalpy method's front advances node by node, so that radius climbs in steps of up to a quarter of a cell
+    in one time step (3.50 to 3.60 mm in the last step on the middle grid); it is compared averaged over the last
+    2 s. The lethal isotherms behind the front are smooth and compared at the end."""
     a = 2e-3
     spreads: dict[float, list[float]] = {0.0: [], -20.0: [], -40.0: []}
     for spacing in (4e-4, 2e-4, 1e-4):
@@ -137,11 +143,14 @@ def test_lateral_spread_of_the_lethal_isotherms_converges_with_the_grid():
             deep_c=37.0,
         )
         for iso, values in spreads.items():
-            values.append(result.surface_isotherm_radius_m[iso][-1])
+            radius = result.surface_isotherm_radius_m[iso]
+            values.append(float(np.mean(radius[result.time_s >= 18.0])) if iso == 0.0 else radius[-1])
     print({iso: [f"{v * 1e3:.4f} mm" for v in values] for iso, values in spreads.items()})
+    assert spreads[-20.0][0] > spreads[-20.0][1] > spreads[-20.0][2]
+    assert abs(spreads[-40.0][0] - spreads[-40.0][2]) < 0.005 * spreads[-40.0][2]
     for iso in (-20.0, -40.0):
         s = spreads[iso]
-        assert s[0] > s[1] > s[2] > a
+        assert min(s) > a
         assert abs(s[2] - s[1]) < 0.6 * abs(s[1] - s[0])
         assert abs(s[2] - s[1]) < 0.015 * s[2]
     assert max(spreads[0.0]) < 1.02 * min(spreads[0.0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.dosimetry.datafile import edited_data, film_boiling_only
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,30 @@ def test_a_practitioner_gets_the_safe_dwell(client, users):
     assert response.status_code == 200
     body = response.json()
     assert body["shortest_s"] < body["dwell_s"] < body["longest_s"] and body["sources"]
+    bounding = body["coolant_range"]
+    assert (bounding["low_w_m2k"], bounding["high_w_m2k"]) == (100, 750)
+    measured = {m["code"]: m for m in bounding["measurements"]}
+    assert measured["erdmann2023_surface_5s"]["measured"] == -60 and measured["erdmann2023_surface_5s"]["unit"] == "°C"
+    assert all(m["reproduced_at_w_m2k"] and m["sources"] == ["erdmann2023"] for m in measured.values())
+
+
+def test_an_answer_whose_coolant_range_misses_a_measurement_is_refused(client, users, tmp_path):
+    client.force_login(users["practitioner"])
+    dwell = {"zone": "eyelid", "technique": "cotton_swab", "skin": "female"}
+    freeze = {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1, "lesion_diameter_mm": 10,
+              "lesion_kind": "benign"}
+    with edited_data(tmp_path, film_boiling_only):
+        responses = [post(client, "/api/dosimetry/dwell", dwell), post(client, "/api/dosimetry/freeze", freeze)]
+    for response in responses:
+        assert response.status_code == 409
+        assert "erdmann2023_surface_5s" in response.json()["errors"][0]["message"]
 
 
 def test_earlier_passes_are_taken_into_account(client, users):
     client.force_login(users["admin"])
     base = {"zone": "forehead", "technique": "pressure_device", "skin": "male"}
     fresh = post(client, "/api/dosimetry/dwell", base).json()["dwell_s"]
-    after = post(client, "/api/dosimetry/dwell", {**base, "passes": {"count": 3, "contact_s": 0.2, "gap_s": 4}})
+    after = post(client, "/api/dosimetry/dwell", {**base, "passes": {"count": 3, "contact_s": 0.02, "gap_s": 0.5}})
     assert after.status_code == 200 and after.json()["dwell_s"] < fresh
 
 

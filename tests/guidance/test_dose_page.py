@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from tests.dosimetry.datafile import edited_data, film_boiling_only
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +32,32 @@ def test_a_hold_question_draws_the_temperature_depth_plot(client, users):
         assert len(ET.fromstring(svg).findall("polyline")) >= 4
 
 
+def test_the_page_says_which_measurements_bound_the_coolant_range_in_both_languages(client, users):
+    client.force_login(users["practitioner"])
+    english = client.get("/en/staff/dose/").content.decode()
+    section = english[english.index('data-testid="coolant-range"') :]
+    assert "100–750 W/m²K" in section and "[kida1981]" in section
+    assert "−60 °C after 5 s" in section and "[erdmann2023]" in section and "derived, not measured" in section
+    assert re.search(r"reproduced at \d+ W/m²K", section)
+    russian = client.get("/ru/staff/dose/").content.decode()
+    section = russian[russian.index('data-testid="coolant-range"') :]
+    assert "до −60 °C за 5 с" in section and "[erdmann2023]" in section and "Вт/м²К" in section
+
+
+def test_a_coolant_range_that_misses_a_measurement_shows_no_dwell(client, users, tmp_path):
+    client.force_login(users["practitioner"])
+    with edited_data(tmp_path, film_boiling_only):
+        page = client.get("/en/staff/dose/?question=dwell&zone=eyelid&technique=cotton_swab&skin=female").content
+        page_ru = client.get("/ru/staff/dose/").content.decode()
+    text = page.decode()
+    assert 'data-testid="dose-refused"' in text and "100–300 W/m²K" in text and "−60 °C" in text
+    assert 'data-zone="' not in text and "dwell-result" not in text
+    assert 'data-testid="dose-refused"' in page_ru and 'data-zone="' not in page_ru
+
+
 def test_a_dwell_question_after_passes_gives_a_shorter_dwell(client, users):
     client.force_login(users["practitioner"])
-    query = "question=dwell&zone=eyelid&technique=cotton_swab&skin=female&passes=3&contact_s=0.2&gap_s=5"
+    query = "question=dwell&zone=eyelid&technique=cotton_swab&skin=female&passes=3&contact_s=0.02&gap_s=0.5"
     page = client.get(f"/en/staff/dose/?{query}").content.decode()
     assert 'data-testid="dwell-result"' in page and "Safe dwell now" in page
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.dosimetry.datafile import edited_data, film_boiling_only
 
 from cryoclinic.dosimetry.answers import safe_dwell
 from cryoclinic.treatments import services
@@ -37,3 +38,13 @@ def test_a_procedure_without_a_moving_technique_shows_no_dwell(client, cryo_appo
     client.force_login(practitioner_user)
     page = client.get(f"/en/staff/appointments/{cryo_appointment.pk}/session/").content.decode()
     assert 'data-testid="session-dwell"' not in page
+
+
+def test_no_dwell_is_shown_when_the_coolant_range_misses_a_measurement(
+    client, appointment, practitioner_user, tmp_path
+):
+    services.open_session(appointment, by=practitioner_user)
+    client.force_login(practitioner_user)
+    with edited_data(tmp_path, film_boiling_only):
+        page = client.get(f"/en/staff/appointments/{appointment.pk}/session/").content.decode()
+    assert 'data-testid="session-dwell-refused"' in page and '<tr data-zone="' not in page

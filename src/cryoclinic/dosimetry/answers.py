@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import bounds, table
 from .data import DoseData, load
 from .enthalpy1d import FloatArray, isotherm_depths
 from .model import (
@@ -18,6 +19,7 @@ from .model import (
     Column,
     Phase,
     Scenario,
+    clear_resting_states,
     column,
     expose,
     first_crossing,
@@ -25,9 +27,15 @@ from .model import (
     resting_state,
     scenario,
 )
-from .spread import finite_applicator
+from .spread import DEPTH_GROWTH, finite_applicator
+from .table import Dwell
 
-DWELL_DT_S = 0.01
+# The dwell runs from 0.05 s (the measured coolant) to 3 s (film boiling): its steps start at 1 ms after each
+# change of contact and lengthen by 2 % a step (to 50 ms on, 250 ms in air), resolving every dwell to about the
+# same fraction of itself; tests/dosimetry/test_answers.py refines them fourfold.
+DWELL_DT_S = 0.001
+DWELL_GROWTH = 1.02
+DWELL_DT_MAX_S = 0.05
 HOLD_DT_S = 0.1
 HOLD_CHUNK_S = 10.0
 THAW_MAX_S = 1800.0
@@ -42,7 +50,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "max_hold_s": (5.0, 180.0),
     "cycles": (1, 3),
     "passes": (0, 30),
-    "contact_s": (0.05, 5.0),
+    "contact_s": (0.01, 5.0),
     "gap_s": (0.2, 60.0),
 }
 
@@ -87,6 +95,39 @@ class Passes:
     gap_s: float = 5.0
 
 
+def clear_caches() -> None:
+    """Forget every answer computed in this process (after the data file changes, or to time a cold
+    computation); the table cache on disk is kept (it is keyed by the data and engine versions)."""
+    for cached in (table.versioned, surface_freeze_s, freeze_once, finite_applicator):
+        cached.cache_clear()
+    clear_resting_states()
+
+
+def compute_versioned() -> table.Versioned:
+    """Compute what `table.versioned` stores: the measurements held against the coolant's range, and the dwell
+    table when the range holds them all."""
+    data = load()
+    found = bounds.bounds(data)
+    if not all(b.held for b in found):
+        return found, None
+    coolant = bounds.coolant_range(data, found)
+    cells = [_dwell(*place, Passes(), coolant, data) for place in table.places(data)]
+    return found, {(c.zone, c.technique, c.skin): c for c in cells}
+
+
+def coolant_bounds() -> tuple[bounds.Bound, ...]:
+    """The measurements that bound the coolant coefficient's range, held against it (see `bounds`)."""
+    return table.versioned()[0]
+
+
+def checked_coolant_range(data: DoseData) -> dict[str, Any]:
+    """The coefficient's range and the measurements bounding it, for an answer; raises
+    `bounds.RangeContradicted` when the range misses a measurement, so that no answer shows such a range."""
+    found = coolant_bounds()
+    bounds.check(data, found)
+    return bounds.coolant_range(data, found)
+
+
 @lru_cache(maxsize=4096)
 def surface_freeze_s(s: Scenario, passes: Passes = Passes(), max_s: float = 30.0) -> float:
     """Seconds of continuous coolant contact until the surface reaches the liquidus (0.0 when earlier passes
@@ -97,11 +138,20 @@ def surface_freeze_s(s: Scenario, passes: Passes = Passes(), max_s: float = 30.0
         history = [
             Phase(p, on) for _ in range(passes.count) for p, on in ((passes.contact_s, True), (passes.gap_s, False))
         ]
-        before = expose(s, col, state, history, dt_s=DWELL_DT_S)
+        before = expose(s, col, state, history, dt_s=DWELL_DT_S, growth=DWELL_GROWTH, dt_max_s=DWELL_DT_MAX_S)
         if np.min(before.surface_c) <= s.liquidus_c:
             return 0.0
         state = before.temperature_c[-1]
-    rest = expose(s, col, state, [Phase(max_s, True)], dt_s=DWELL_DT_S, stop_surface_at_c=s.liquidus_c)
+    rest = expose(
+        s,
+        col,
+        state,
+        [Phase(max_s, True)],
+        dt_s=DWELL_DT_S,
+        growth=DWELL_GROWTH,
+        dt_max_s=DWELL_DT_MAX_S,
+        stop_surface_at_c=s.liquidus_c,
+    )
     crossing = first_crossing(rest.time_s, rest.surface_c, s.liquidus_c, falling=True)
     return max_s if crossing is None else crossing
 
@@ -113,32 +163,33 @@ def _sensitivity(base: Scenario, spans: dict[str, tuple[float, float]], answer: 
     }
 
 
-@dataclass
-class Dwell:
-    zone: str
-    skin: str
-    technique: str
-    dwell_s: float
-    shortest_s: float
-    longest_s: float
-    resting_surface_c: float
-    passes: dict[str, float]
-    sensitivity: dict[str, list[Any]] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(), sensitivity: bool = False) -> Dwell:
     """How long the coolant may rest on one spot before the skin surface starts to freeze (frostbite onset).
-    `shortest_s`..`longest_s` spans the coolant coefficient's range; `sensitivity` adds every other datum's."""
+    `shortest_s`..`longest_s` spans the coolant coefficient's range; `sensitivity` adds every other datum's.
+    Without earlier passes or sensitivity the answer is the dwell table's (cached per data and engine version).
+    Raises `bounds.RangeContradicted` when the coolant's range misses a cited measurement."""
     data = load()
     _checked_place(zone, skin, technique, ("moving_contact", "moving_stream"), data)
     check_number("passes", passes.count)
     if passes.count:
         check_number("contact_s", passes.contact_s)
         check_number("gap_s", passes.gap_s)
+    coolant = checked_coolant_range(data)
+    cells = table.versioned()[1]
+    if not passes.count and not sensitivity and cells is not None:
+        return replace(cells[(zone, technique, skin)], passes=asdict(passes))
+    return _dwell(zone, technique, skin, passes, coolant, data, sensitivity)
+
+
+def _dwell(
+    zone: str,
+    technique: str,
+    skin: str,
+    passes: Passes,
+    coolant: dict[str, Any],
+    data: DoseData,
+    sensitivity: bool = False,
+) -> Dwell:
     base = scenario(zone, skin, data)
     spans = ranges(zone, skin, data)
     low_h, high_h = spans["coolant_h_w_m2k"]
@@ -151,6 +202,7 @@ def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(
         longest_s=surface_freeze_s(replace(base, coolant_h_w_m2k=low_h), passes),
         resting_surface_c=float(resting_state(base, column(base))[0]),
         passes=asdict(passes),
+        coolant_range=coolant,
         sources=sorted({*data.coolant_h.sources, *data.liquidus_c.sources, "meng2022", "torvi1994"}),
     )
     if sensitivity:
@@ -159,12 +211,9 @@ def safe_dwell(zone: str, technique: str, skin: str, *, passes: Passes = Passes(
 
 
 def dwell_table() -> list[Dwell]:
-    """Safe dwell for every zone, cryomassage technique and skin profile (no earlier passes)."""
-    data = load()
-    techniques = [code for code, t in data.techniques.items() if t.mode != "hold"]
-    return [
-        safe_dwell(zone, technique, skin) for zone in data.zones for technique in techniques for skin in data.profiles
-    ]
+    """Safe dwell for every zone, cryomassage technique and skin profile (no earlier passes): `table.dwell_table`,
+    computed once per data and engine version. Raises `bounds.RangeContradicted` like `safe_dwell`."""
+    return table.dwell_table()
 
 
 @dataclass(frozen=True)
@@ -224,7 +273,7 @@ def freeze_once(
 ) -> tuple[Hold, ...]:
     """Freeze–thaw cycles at one spot: each hold lasts until `isotherm_c` reaches `target_mm` (later cycles
     repeat the first cycle's hold), then room air until no ice is left."""
-    col = column(s)
+    col = column(s, growth=DEPTH_GROWTH)
     state = resting_state(s, col)
     holds: list[Hold] = []
     hold_s: float | None = None
@@ -282,6 +331,7 @@ class Freeze:
     wide_contact: dict[str, Any]
     cycles: list[dict[str, Any]]
     depth_m: list[float]
+    coolant_range: dict[str, Any] = field(default_factory=dict)
     sensitivity: dict[str, list[Any]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -300,7 +350,8 @@ def freeze_hold(
     sensitivity: bool = False,
 ) -> Freeze:
     """How long to hold the coolant on the lesion (the applicator covering it) so that its lethal isotherm
-    reaches the lesion's depth plus the margin; the ice that comes with it and the thaw after."""
+    reaches the lesion's depth plus the margin; the ice that comes with it and the thaw after. Raises
+    `bounds.RangeContradicted` when the coolant coefficient's range misses a cited measurement."""
     data = load()
     _checked_place(zone, skin, technique, ("hold",), data)
     check_number("lesion_depth_mm", lesion.depth_mm)
@@ -309,6 +360,7 @@ def freeze_hold(
     check_choice("lesion_kind", lesion.kind, list(data.lethal))
     max_hold_s = check_number("max_hold_s", max_hold_s)
     cycles = int(check_number("cycles", cycles))
+    coolant = checked_coolant_range(data)
     isotherm = data.lethal[lesion.kind].isotherm
     target_mm = lesion.depth_mm + lesion.margin_mm
     radius_m = lesion.diameter_mm / 2 * 1e-3
@@ -351,7 +403,8 @@ def freeze_hold(
             "ice_depth_mm": holds[0].ice_depth_mm,
         },
         cycles=[asdict(h) for h in holds],
-        depth_m=[float(z) for z in column(base).depth_m],
+        depth_m=[float(z) for z in column(base, growth=DEPTH_GROWTH).depth_m],
+        coolant_range=coolant,
         sources=sorted({*isotherm.sources, *data.coolant_h.sources, "meng2022", "torvi1994", "rabin1998"}),
     )
     if sensitivity:

@@ -3,6 +3,7 @@
 cryoclinic dose dwell --zone eyelid --technique cotton_swab --skin female [--passes 5 --contact-s 0.5 --gap-s 3]
 cryoclinic dose freeze --zone zygoma --skin female --depth-mm 1 --margin-mm 1 --diameter-mm 4 --kind benign
 cryoclinic dose table
+cryoclinic dose bounds [--invert]
 cryoclinic dose sources
 """
 
@@ -13,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from . import answers
+from . import answers, bounds
 from .data import load
 
 
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     freeze.add_argument("--cycles", type=int, default=1)
     freeze.add_argument("--max-hold-s", type=float, default=120.0)
     commands.add_parser("table", help="safe dwell for every zone, technique and skin profile")
+    limits = commands.add_parser("bounds", help="the measurements that bound the coolant coefficient's range")
+    limits.add_argument(
+        "--invert", action="store_true", help="also the coefficient reproducing each one on every zone's column"
+    )
     commands.add_parser("sources", help="the publications behind the data")
     for sub in (dwell, freeze):
         sub.add_argument("--sensitivity", action="store_true", help="vary each uncertain datum over its range")
@@ -78,6 +83,41 @@ def _text_sensitivity(sensitivity: dict[str, list[Any]]) -> str:
     return "\n".join(f"  {name}: {_seconds(low)} … {_seconds(high)}" for name, (low, high) in sensitivity.items())
 
 
+def _text_bound(b: bounds.Bound) -> str:
+    def shown(value: float | None) -> str:
+        return "not reached" if value is None else f"{value:.1f} {b.unit}"
+
+    reproduced = "none" if b.reproduced_at_w_m2k is None else f"{b.reproduced_at_w_m2k:.0f} W/m²K"
+    return (
+        f"{b.code} ({', '.join(b.sources)}): measured {b.measured:g} {b.unit} (± {b.tolerance:g}); engine "
+        f"{shown(b.at_low_end)} at the low end, {shown(b.at_high_end)} at the high end; reproduced at {reproduced}"
+    )
+
+
+def _bounds(invert: bool) -> tuple[Any, str]:
+    data = load()
+    found = answers.coolant_bounds()
+    h = data.coolant_h
+    lines = [f"coolant coefficient {h.value:g} W/m²K, range {h.low:g}–{h.high:g} ({', '.join(h.sources)}); "
+             f"stand-in column: {data.stand_in.zone}, {data.stand_in.skin}"]  # fmt: skip
+    lines += [_text_bound(b) for b in found]
+    payload: dict[str, Any] = bounds.coolant_range(data, found)
+    if invert:
+        inverted: dict[str, dict[str, float | None]] = {}
+        for m in data.measurements.values():
+            inverted[m.code] = {
+                f"{zone}/{skin}": bounds.invert(data, m, zone, skin, 10.0, 1e4)
+                for zone in data.zones
+                for skin in data.profiles
+            }
+            found_h = [v for v in inverted[m.code].values() if v is not None]
+            lines.append(f"{m.code}: reproduced at " + ", ".join(
+                f"{key} {'none' if v is None else f'{v:.0f}'}" for key, v in inverted[m.code].items()
+            ) + (f"; {min(found_h):.0f}–{max(found_h):.0f} W/m²K" if found_h else ""))  # fmt: skip
+        payload["inverted_w_m2k"] = inverted
+    return payload, "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -103,12 +143,17 @@ def main(argv: list[str] | None = None) -> int:
             rows = answers.dwell_table()
             payload = [row.as_dict() for row in rows]
             text = "\n".join(_text_dwell(row) for row in rows)
+        elif args.command == "bounds":
+            payload, text = _bounds(args.invert)
         else:
             payload = load().sources
             text = "\n".join(f"{sid}: {' '.join(source['citation'].split())}" for sid, source in payload.items())
     except answers.InputError as error:
         print(f"cryoclinic dose: error: {error}", file=sys.stderr)
         return 2
+    except bounds.RangeContradicted as error:
+        print(f"cryoclinic dose: refused: {error}", file=sys.stderr)
+        return 3
     print(json.dumps(payload, ensure_ascii=False, indent=1) if args.json else text)
     return 0
 

@@ -16,6 +16,7 @@ import yaml
 DATA_FILE = Path(__file__).with_name("data") / "tissue.yaml"
 LAYERS = ("epidermis", "dermis", "fat")
 MODES = ("moving_contact", "moving_stream", "hold")
+MEASUREMENT_KINDS = ("surface_after_coolant", "rewarming_after_coolant")
 
 
 class DataError(ValueError):
@@ -69,6 +70,33 @@ class Lethal:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """A published figure the coolant coefficient's range must reproduce on the stand-in column.
+
+    `surface_after_coolant`: the surface temperature `surface_c` after `coolant_s` of coolant (within
+    `tolerance`, °C); `rewarming_after_coolant`: the surface back at `surface_c` `after_s` after the coolant is
+    lifted (within `tolerance`, s)."""
+
+    code: str
+    kind: str
+    sources: tuple[str, ...]
+    text: dict[str, str]
+    coolant_s: float
+    surface_c: float
+    after_s: float | None
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """The zone and skin profile whose column stands in for a measurement's tissue."""
+
+    zone: str
+    skin: str
+    why: str
+
+
+@dataclass(frozen=True)
 class DoseData:
     version: str
     sources: dict[str, dict[str, str]]
@@ -90,6 +118,8 @@ class DoseData:
     zones: dict[str, Zone]
     techniques: dict[str, Technique]
     lethal: dict[str, Lethal]
+    measurements: dict[str, Measurement]
+    stand_in: StandIn
 
 
 class _Reader:
@@ -131,6 +161,39 @@ class _Reader:
         if not all(names.values()):
             raise self.fail(where, "needs an en and a ru name")
         return names
+
+    def number(self, where: str, node: dict[str, Any], name: str, *, positive: bool = False) -> float:
+        value = node.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"{where}.{name}", "needs a number")
+        if positive and value <= 0:
+            raise self.fail(f"{where}.{name}", "must be positive")
+        return float(value)
+
+    def measurement(self, code: str, node: Any) -> Measurement:
+        where = f"coolant.measurements.{code}"
+        if not isinstance(node, dict):
+            raise self.fail(where, "must be a mapping")
+        kind = node.get("kind")
+        if kind not in MEASUREMENT_KINDS:
+            raise self.fail(f"{where}.kind", f"must be one of {MEASUREMENT_KINDS}")
+        sources = tuple(node.get("source") or ())
+        if not sources:
+            raise self.fail(where, "cites no source")
+        unknown = [s for s in sources if s not in self.source_ids]
+        if unknown:
+            raise self.fail(where, f"cites unknown sources {unknown}")
+        rewarming = kind == "rewarming_after_coolant"
+        return Measurement(
+            code=code,
+            kind=kind,
+            sources=sources,
+            text=self.names(where, node),
+            coolant_s=self.number(where, node, "coolant_s", positive=True),
+            surface_c=self.number(where, node, "surface_c"),
+            after_s=self.number(where, node, "after_s", positive=True) if rewarming else None,
+            tolerance=self.number(where, node, "tolerance_s" if rewarming else "tolerance_c", positive=True),
+        )
 
 
 def parse(raw: dict[str, Any]) -> DoseData:
@@ -178,6 +241,15 @@ def parse(raw: dict[str, Any]) -> DoseData:
     solidus, liquidus = r.quantity("phase_change.solidus_c"), r.quantity("phase_change.liquidus_c")
     if solidus.high >= liquidus.low:
         raise r.fail("phase_change", "the solidus range must lie below the liquidus range")
+    measured = r.section("coolant.measurements")
+    if not isinstance(measured, dict) or not measured:
+        raise r.fail("coolant.measurements", "needs at least one measurement that bounds the coefficient's range")
+    measurements = {code: r.measurement(code, node) for code, node in measured.items()}
+    stand_in = r.section("coolant.stand_in")
+    if not isinstance(stand_in, dict) or stand_in.get("zone") not in zones or stand_in.get("skin") not in profiles:
+        raise r.fail("coolant.stand_in", "needs a known zone and skin profile")
+    if not stand_in.get("why"):
+        raise r.fail("coolant.stand_in", "a stand-in must say why")
     return DoseData(
         version=str(raw.get("version", "")),
         sources=raw["sources"],
@@ -199,6 +271,8 @@ def parse(raw: dict[str, Any]) -> DoseData:
         zones=zones,
         techniques=techniques,
         lethal=lethal,
+        measurements=measurements,
+        stand_in=StandIn(str(stand_in["zone"]), str(stand_in["skin"]), str(stand_in["why"])),
     )
 
 

@@ -7,18 +7,20 @@ heat q_m are scaled by the unfrozen fraction: full above the liquidus, none belo
 
 Time stepping is backward Euler. Each step is iterated with the conservative linearisation of
 Voller & Swaminathan (1991, Numer. Heat Transfer B 19:175, doi:10.1080/10407799108944962):
-H^{k+1} = H^k + dH/dT(T^k) (T^{k+1} - T^k), a tridiagonal solve per iteration
-(scipy.linalg.solve_banded), conductivity and perfusion lagged at T^k. The grid may be non-uniform;
-node 0 is the surface, nodes are the centres of their control volumes.
+H^{k+1} = H^k + dH/dT(T^k) (T^{k+1} - T^k), a tridiagonal (Thomas) solve per iteration, face conductance
+(the Kirchhoff chord, see `kernels`) and perfusion lagged at T^k. The whole time loop is compiled
+(`kernels.march_1d`, Numba); this module prepares its inputs and reads its results. The grid may be
+non-uniform; node 0 is the surface, nodes are the centres of their control volumes.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import solve_banded
 
 from .stepping import Schedule, check_schedule, contact_on, schedule_breaks, time_grid
 
@@ -77,10 +79,20 @@ class Result:
         return self.enthalpy_change_j_m2 - self.boundary_heat_in_j_m2 - self.source_heat_in_j_m2
 
 
+def _kernels() -> Any:
+    """The compiled kernels, imported on first use: Numba's import alone costs ~0.4 s, which a process that
+    answers from the table cache (`tablecache`) never needs to pay."""
+    from . import kernels
+
+    return kernels
+
+
 class _Props:
+    """Per-node properties and their curves (computed by the compiled kernels, one place per formula)."""
+
     def __init__(self, tissue: Tissue, n: int) -> None:
-        def arr(value: ArrayLike) -> FloatArray:
-            return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+        def arr(value: ArrayLike) -> FloatArray:  # a writable copy: one compiled signature for every input
+            return np.array(np.broadcast_to(np.asarray(value, dtype=float), (n,)))
 
         self.k_f, self.k_u = arr(tissue.k_frozen_w_mk), arr(tissue.k_unfrozen_w_mk)
         self.c_f, self.c_u = arr(tissue.c_frozen_j_m3k), arr(tissue.c_unfrozen_j_m3k)
@@ -93,44 +105,72 @@ class _Props:
                 raise ValueError(f"{name} must be positive.")
         self.perfusion, self.metabolic = arr(tissue.perfusion_w_m3k), arr(tissue.metabolic_w_m3)
         self.t_arterial = float(tissue.t_arterial_c)
-        self.range = self.t_l - self.t_s
-        self.h_liquidus = 0.5 * (self.c_f + self.c_u) * self.range + self.latent
+        self.curve = (self.c_f, self.c_u, self.latent, self.t_s, self.t_l)
 
-    def fraction_unfrozen(self, t: FloatArray) -> FloatArray:
-        return np.clip((t - self.t_s) / self.range, 0.0, 1.0)
+    def fraction_unfrozen(self, t: ArrayLike) -> FloatArray:
+        result: FloatArray = _kernels().unfrozen_fraction_of(_floats(t), self.t_s, self.t_l)
+        return result
 
-    def enthalpy(self, t: FloatArray) -> FloatArray:
-        x = t - self.t_s
-        xm = np.clip(x, 0.0, self.range)
-        mushy = self.c_f * xm + (self.c_u - self.c_f) * xm**2 / (2 * self.range) + self.latent * xm / self.range
-        return np.where(
-            x <= 0, self.c_f * x, np.where(x >= self.range, self.h_liquidus + self.c_u * (x - self.range), mushy)
-        )
+    def enthalpy(self, t: ArrayLike) -> FloatArray:
+        result: FloatArray = _kernels().enthalpy_of(_floats(t), *self.curve)
+        return result
 
-    def temperature(self, h: FloatArray) -> FloatArray:
-        a = (self.c_u - self.c_f) / (2 * self.range)
-        b = self.c_f + self.latent / self.range
-        hm = np.clip(h, 0.0, self.h_liquidus)
-        x_mushy = 2 * hm / (b + np.sqrt(b * b + 4 * a * hm))
-        x = np.where(
-            h <= 0, h / self.c_f, np.where(h >= self.h_liquidus, self.range + (h - self.h_liquidus) / self.c_u, x_mushy)
-        )
-        return self.t_s + x
+    def temperature(self, h: ArrayLike) -> FloatArray:
+        result: FloatArray = _kernels().temperature_of(_floats(h), *self.curve)
+        return result
 
-    def capacity(self, t: FloatArray) -> FloatArray:
+    def capacity(self, t: ArrayLike) -> FloatArray:
         """dH/dT, the apparent heat capacity (latent heat spread over the range)."""
-        phi = self.fraction_unfrozen(t)
-        mushy = (t > self.t_s) & (t < self.t_l)
-        return self.c_f + (self.c_u - self.c_f) * phi + np.where(mushy, self.latent / self.range, 0.0)
+        result: FloatArray = _kernels().capacity_of(_floats(t), *self.curve)
+        return result
 
-    def conductivity(self, t: FloatArray) -> FloatArray:
-        phi = self.fraction_unfrozen(t)
-        return self.k_f + (self.k_u - self.k_f) * phi
+    def conductivity(self, t: ArrayLike) -> FloatArray:
+        result: FloatArray = _kernels().conductivity_of(_floats(t), self.k_f, self.k_u, self.t_s, self.t_l)
+        return result
+
+    def face_conductivity(self, a: NDArray[np.int64], b: NDArray[np.int64], t: ArrayLike) -> FloatArray:
+        """Conductivity of the faces between nodes a[j] and b[j]: each side's mean k over [T_a, T_b] (the
+        Kirchhoff chord), combined harmonically (see `kernels`)."""
+        result: FloatArray = _kernels().face_conductivity_of(a, b, _floats(t), self.k_f, self.k_u, self.t_s, self.t_l)
+        return result
+
+
+def _floats(values: ArrayLike) -> FloatArray:
+    floats = np.ascontiguousarray(values, dtype=float)
+    return floats if floats.flags.writeable else floats.copy()
 
 
 def _volumes(z: FloatArray) -> FloatArray:
     faces = np.concatenate(([z[0]], 0.5 * (z[1:] + z[:-1]), [z[-1]]))
     return np.diff(faces)
+
+
+def _surface_steps(
+    surface: Surface, surface_off: Surface | None, schedule: Schedule | None, times: FloatArray
+) -> tuple[NDArray[np.int64], FloatArray, FloatArray]:
+    """Per step: the surface's kind (insulated, fixed, convective) and its two numbers (T, or h and T)."""
+    steps = times.size - 1
+    if schedule is None:
+        on = np.ones(steps, dtype=bool)
+    elif callable(schedule):
+        on = np.array([contact_on(schedule, times[j], times[j + 1]) for j in range(steps)], dtype=bool)
+    else:
+        middle = 0.5 * (times[:-1] + times[1:])
+        on = np.zeros(steps, dtype=bool)
+        for start, end, applied in schedule:
+            if applied:
+                on |= (start <= middle) & (middle < end)
+    kind = np.empty(steps, dtype=np.int64)
+    a, b = np.zeros(steps), np.zeros(steps)
+    for state, boundary in ((True, surface), (False, surface_off)):
+        chosen = on == state
+        if boundary is None:
+            kind[chosen] = 0
+        elif boundary.temperature_c is not None:
+            kind[chosen], a[chosen] = 1, boundary.temperature_c
+        else:
+            kind[chosen], a[chosen], b[chosen] = 2, float(boundary.h_w_m2k or 0.0), float(boundary.t_coolant_c or 0.0)
+    return kind, a, b
 
 
 def solve(
@@ -148,13 +188,17 @@ def solve(
     schedule: Schedule | None = None,
     surface_off: Surface | None = None,
     stop_surface_at_c: float | None = None,
+    dt_growth: float = 1.0,
+    dt_max_s: float | None = None,
 ) -> Result:
     """Solve the 1D problem on nodes `depth_m` (increasing, first 0). `deep_c=None` is an insulated deep end.
+    Steps of `dt_s`, or with `dt_growth` > 1 starting at `dt_s` after each phase break and growing by that
+    factor up to `dt_max_s` (see `stepping.time_grid`).
 
     With a `schedule` (see `stepping`), `surface` applies while the contact is on and `surface_off` (None =
     insulated, or room air as a convective Surface) while it is lifted; phase ends become step boundaries.
     With `stop_surface_at_c`, stepping ends early once the surface node reaches that temperature (the fields
-    and times then end at that step)."""
+    and times then end at that step). The time loop runs compiled (`kernels.march_1d`)."""
     z = np.asarray(depth_m, dtype=float)
     n = z.size
     if n < 3 or z[0] != 0.0 or np.any(np.diff(z) <= 0):
@@ -164,100 +208,36 @@ def solve(
     check_schedule(schedule)
     props = _Props(tissue, n)
     volume = _volumes(z)
-    dz = np.diff(z)
-    t = np.broadcast_to(np.asarray(initial_c, dtype=float), (n,)).copy()
-    times, step_sizes = time_grid(duration_s, dt_s, schedule_breaks(schedule))
-
-    def boundary(step: int) -> Surface | None:
-        return surface if contact_on(schedule, times[step], times[step + 1]) else surface_off
-
-    fixed = np.zeros(n, dtype=bool)
-    first = boundary(0)
-    if first is not None and first.temperature_c is not None:
-        fixed[0] = True
-        t[0] = first.temperature_c
-    if deep_c is not None:
-        fixed[-1] = True
-        t[-1] = deep_c
-    h = props.enthalpy(t)
-    h_start = h.copy()
-    fields = np.empty((times.size, n))
-    fields[0] = t
-    frozen = np.empty(times.size)
-    frozen[0] = float(np.sum(volume * (1.0 - props.fraction_unfrozen(t))))
-    boundary_in = source_in = 0.0
-    iterations: list[int] = []
-    for step, dt in enumerate(step_sizes):
-        surface_now = boundary(step)
-        fixed[0] = surface_now is not None and surface_now.temperature_c is not None
-        if surface_now is not None and surface_now.temperature_c is not None and t[0] != surface_now.temperature_c:
-            t[0] = surface_now.temperature_c
-            h_fixed = float(props.enthalpy(t)[0])
-            boundary_in += volume[0] * (h_fixed - h[0])
-            h[0] = h_fixed
-        free = ~fixed
-        h_old = h.copy()
-        t_iter, h_iter = t.copy(), h.copy()
-        iteration = 0
-        while True:
-            iteration += 1
-            k = props.conductivity(t_iter)
-            k_face = 2 * k[1:] * k[:-1] / (k[1:] + k[:-1])
-            g = k_face / dz  # face conductance, W/m^2K
-            cap = props.capacity(t_iter)
-            alive = props.fraction_unfrozen(t_iter)
-            perf = props.perfusion * alive
-            diag = volume * cap / dt + perf * volume
-            rhs = volume * (cap * t_iter - (h_iter - h_old)) / dt + volume * (
-                perf * props.t_arterial + alive * props.metabolic
-            )
-            diag[:-1] += g
-            diag[1:] += g
-            upper = -g.copy()
-            lower = -g.copy()
-            if surface_now is not None and surface_now.h_w_m2k is not None and surface_now.t_coolant_c is not None:
-                diag[0] += surface_now.h_w_m2k
-                rhs[0] += surface_now.h_w_m2k * surface_now.t_coolant_c
-            for i in np.flatnonzero(fixed):
-                diag[i], rhs[i] = 1.0, t[i]
-                if i > 0:
-                    lower[i - 1] = 0.0
-                    rhs[i - 1] += g[i - 1] * t[i]
-                    upper[i - 1] = 0.0
-                if i < n - 1:
-                    upper[i] = 0.0
-                    rhs[i + 1] += g[i] * t[i]
-                    lower[i] = 0.0
-            ab = np.zeros((3, n))
-            ab[0, 1:] = upper
-            ab[1] = diag
-            ab[2, :-1] = lower
-            t_new = solve_banded((1, 1), ab, rhs)
-            h_next = h_iter + cap * (t_new - t_iter)
-            change = float(np.max(np.abs(h_next - h_iter)[free]))
-            h_iter = h_next
-            t_iter = np.where(fixed, t, props.temperature(h_next))
-            if change < tol_j_m3 or iteration >= max_iterations:
-                break
-        iterations.append(iteration)
-        flux_in = 0.0
-        if fixed[0]:
-            flux_in += g[0] * (t[0] - t_new[1])
-        elif surface_now is not None and surface_now.h_w_m2k is not None and surface_now.t_coolant_c is not None:
-            flux_in += surface_now.h_w_m2k * (surface_now.t_coolant_c - t_new[0])
-        if fixed[-1]:
-            flux_in += g[-1] * (t[-1] - t_new[-2])
-        boundary_in += flux_in * dt
-        sources = volume * (perf * (props.t_arterial - t_new) + alive * props.metabolic)
-        source_in += float(np.sum(sources[free])) * dt
-        h = np.where(fixed, props.enthalpy(t), h_iter)
-        t = t_iter
-        fields[len(iterations)] = t
-        frozen[len(iterations)] = float(np.sum(volume * (1.0 - props.fraction_unfrozen(t))))
-        if stop_surface_at_c is not None and t[0] <= stop_surface_at_c:
-            break
-    done = len(iterations) + 1
-    times, fields, frozen = times[:done], fields[:done], frozen[:done]
+    initial = np.array(np.broadcast_to(np.asarray(initial_c, dtype=float), (n,)))
+    times, step_sizes = time_grid(
+        duration_s, dt_s, schedule_breaks(schedule), growth=dt_growth, dt_max_s=dt_max_s
+    )
+    kind, surface_a, surface_b = _surface_steps(surface, surface_off, schedule, times)
+    fields, frozen, iterations, done, change, boundary_in, source_in = _kernels().march_1d(
+        volume,
+        np.diff(z),
+        props.k_f,
+        props.k_u,
+        props.c_f,
+        props.c_u,
+        props.latent,
+        props.t_s,
+        props.t_l,
+        props.perfusion,
+        props.metabolic,
+        props.t_arterial,
+        initial,
+        step_sizes,
+        kind,
+        surface_a,
+        surface_b,
+        deep_c is not None,
+        float(deep_c if deep_c is not None else 0.0),
+        float(tol_j_m3),
+        int(max_iterations),
+        math.nan if stop_surface_at_c is None else float(stop_surface_at_c),
+    )
+    times, fields, frozen = times[: done + 1], fields[: done + 1], frozen[: done + 1]
     return Result(
         depth_m=z,
         time_s=times,
@@ -265,10 +245,10 @@ def solve(
         isotherm_depth_m={iso: isotherm_depths(z, fields, iso) for iso in isotherms_c},
         frozen_thickness_m=frozen,
         surface_freeze_time_s=_first_crossing(times, fields[:, 0], float(props.t_l[0])),
-        enthalpy_change_j_m2=float(np.sum(volume * (h - h_start))),
+        enthalpy_change_j_m2=change,
         boundary_heat_in_j_m2=boundary_in,
         source_heat_in_j_m2=source_in,
-        iterations=iterations,
+        iterations=[int(i) for i in iterations[:done]],
     )
 
 
@@ -317,17 +297,17 @@ def solve_uniform(
 
 def isotherm_depths(depth_m: FloatArray, temperature_c: FloatArray, isotherm_c: float) -> FloatArray:
     """Depth of the isotherm below the surface at each time, by linear interpolation; 0 where the surface is warmer."""
-    depths = np.zeros(temperature_c.shape[0])
-    for j, row in enumerate(temperature_c):
-        if row[0] > isotherm_c:
-            continue
-        above = np.flatnonzero(row > isotherm_c)
-        if above.size == 0:
-            depths[j] = depth_m[-1]
-            continue
-        i = above[0]
-        t0, t1 = row[i - 1], row[i]
-        depths[j] = depth_m[i - 1] + (isotherm_c - t0) / (t1 - t0) * (depth_m[i] - depth_m[i - 1])
+    rows = np.asarray(temperature_c, dtype=float)
+    depths = np.zeros(rows.shape[0])
+    above = rows > isotherm_c
+    reached = ~above[:, 0]
+    everywhere = reached & ~above.any(axis=1)
+    depths[everywhere] = depth_m[-1]
+    inside = np.flatnonzero(reached & ~everywhere)
+    i = np.argmax(above[inside], axis=1)
+    t0, t1 = rows[inside, i - 1], rows[inside, i]
+    z0, z1 = depth_m[i - 1], depth_m[i]
+    depths[inside] = z0 + (isotherm_c - t0) / (t1 - t0) * (z1 - z0)
     return depths
 
 

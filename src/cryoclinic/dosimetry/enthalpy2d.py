@@ -1,7 +1,8 @@
 """2D axisymmetric (r, z) Pennes bioheat equation with freezing, solved by the enthalpy method.
 
 The physics, time stepping and iteration are those of `enthalpy1d` (backward Euler, the conservative
-Voller–Swaminathan iteration, conductivity and perfusion lagged, the same `Tissue` and enthalpy curves),
+Voller–Swaminathan iteration, face conductance — the Kirchhoff chord of `kernels` — and perfusion lagged, the
+same `Tissue` and enthalpy curves),
 on a tensor grid of nodes r (0..R) x z (0..Z), both possibly non-uniform; each node is the centre of its
 control volume, a ring. Properties vary with depth only (one value per depth node, or scalars).
 
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .banded import band_cholesky_solve
 from .enthalpy1d import FloatArray, Surface, Tissue, _first_crossing, _Props, _volumes, isotherm_depths
 from .stepping import Schedule, check_schedule, contact_on, schedule_breaks, time_grid
 
@@ -68,6 +68,9 @@ class _Grid:
         self.geo_r = 2 * np.pi * self.ring_faces[1:-1][None, :] * dzv[:, None] / np.diff(r)[None, :]
         self.geo_z = self.ring[None, :] / np.diff(z)[:, None]
         self.by_radius = self.nr <= self.nz  # order the unknowns along the shorter side: bandwidth min(nr, nz)
+        node = np.arange(self.n, dtype=np.int64).reshape(self.nz, self.nr)
+        self.radial_faces = (node[:, :-1].ravel(), node[:, 1:].ravel())  # (inner, outer) node of each face
+        self.axial_faces = (node[:-1].ravel(), node[1:].ravel())  # (upper, lower)
 
     def disc_overlap(self, radius_m: float) -> FloatArray:
         """Area of each surface ring inside the disc r <= radius_m."""
@@ -84,6 +87,8 @@ class _Grid:
         band[:, 0] = order(diag).ravel()
         band[:, 1].reshape(lines, width)[:, :-1] = near
         band[: self.n - width, width] = far.ravel()
+        from .banded import band_cholesky_solve  # Numba, imported on first use (see enthalpy1d._kernels)
+
         x = band_cholesky_solve(band, np.ascontiguousarray(order(rhs)).ravel())
         return np.ascontiguousarray(order(x.reshape(lines, width))).ravel()
 
@@ -254,9 +259,8 @@ def solve(
         iteration = 0
         while True:
             iteration += 1
-            k = props.conductivity(t_iter).reshape(nz, nr)
-            g_r = grid.geo_r * 2 * k[:, :-1] * k[:, 1:] / (k[:, :-1] + k[:, 1:])
-            g_z = grid.geo_z * 2 * k[:-1] * k[1:] / (k[:-1] + k[1:])
+            g_r = grid.geo_r * props.face_conductivity(*grid.radial_faces, t_iter).reshape(nz, nr - 1)
+            g_z = grid.geo_z * props.face_conductivity(*grid.axial_faces, t_iter).reshape(nz - 1, nr)
             cap = props.capacity(t_iter)
             alive = props.fraction_unfrozen(t_iter)
             perf = props.perfusion * alive

@@ -7,7 +7,7 @@ A `Scenario` holds every number the physics needs, flat, so that a sensitivity r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -128,19 +128,31 @@ def column(s: Scenario, first_cell_m: float = 5e-6, growth: float = 1.08) -> Col
     return Column(z, tissue, tuple(names[i] for i in layer))
 
 
+_RESTING: dict[tuple[Scenario, bytes], FloatArray] = {}
+
+
 def resting_state(s: Scenario, col: Column) -> FloatArray:
-    """The steady temperature with room air on the surface and the core temperature below the fat."""
-    result = solve(
-        col.depth_m,
-        col.tissue,
-        Surface(h_w_m2k=s.air_h_w_m2k, t_coolant_c=s.air_c),
-        initial_c=s.core_c,
-        duration_s=2e5,
-        dt_s=2e4,
-        deep_c=s.core_c,
-        isotherms_c=(),
-    )
-    return result.temperature_c[-1]
+    """The steady temperature with room air on the surface and the core temperature below the fat (kept per
+    scenario and grid: it does not depend on the coolant, which every range and bisection varies)."""
+    key = (replace(s, coolant_c=0.0, coolant_h_w_m2k=0.0), col.depth_m.tobytes())
+    if key not in _RESTING:
+        if len(_RESTING) >= 1024:
+            _RESTING.clear()
+        _RESTING[key] = solve(
+            col.depth_m,
+            col.tissue,
+            Surface(h_w_m2k=s.air_h_w_m2k, t_coolant_c=s.air_c),
+            initial_c=s.core_c,
+            duration_s=2e5,
+            dt_s=2e4,
+            deep_c=s.core_c,
+            isotherms_c=(),
+        ).temperature_c[-1]
+    return _RESTING[key].copy()
+
+
+def clear_resting_states() -> None:
+    _RESTING.clear()
 
 
 @dataclass(frozen=True)
@@ -175,25 +187,32 @@ def expose(
     dt_s: float,
     stop_surface_at_c: float | None = None,
     air_dt_factor: float = 5.0,
+    growth: float = 1.0,
+    dt_max_s: float | None = None,
 ) -> Exposure:
     """Run the phases one after another, each starting from the last field; optionally stop at a surface
     temperature. Air phases change slowly and take `air_dt_factor` times longer steps — the reason this chains
-    solves instead of passing one `schedule` to the solver, whose phases share a single step."""
+    solves instead of passing one `schedule` to the solver, whose phases share a single step. With `growth` > 1
+    each phase starts with a step of `dt_s` and lengthens them by that factor up to `dt_max_s` (times
+    `air_dt_factor` in air)."""
     times: list[FloatArray] = []
     temperature: list[FloatArray] = []
     start, state = 0.0, np.asarray(initial_c, dtype=float)
     for phase in phases:
         boundary = (s.coolant_h_w_m2k, s.coolant_c) if phase.on else (s.air_h_w_m2k, s.air_c)
+        factor = 1.0 if phase.on else air_dt_factor
         result = solve(
             col.depth_m,
             col.tissue,
             Surface(h_w_m2k=boundary[0], t_coolant_c=boundary[1]),
             initial_c=state,
             duration_s=phase.duration_s,
-            dt_s=min(dt_s * (1 if phase.on else air_dt_factor), phase.duration_s),
+            dt_s=min(dt_s * (factor if growth == 1.0 else 1.0), phase.duration_s),
             deep_c=s.core_c,
             isotherms_c=(),
             stop_surface_at_c=stop_surface_at_c if phase.on else None,
+            dt_growth=growth,
+            dt_max_s=None if dt_max_s is None else dt_max_s * factor,
         )
         skip = 1 if times else 0
         times.append(start + result.time_s[skip:])

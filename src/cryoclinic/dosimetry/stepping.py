@@ -51,12 +51,22 @@ def contact_on(schedule: Schedule | None, t0: float, t1: float) -> bool:
 
 
 def time_grid(
-    duration_s: float, dt_s: float, breaks: Sequence[float] = ()
+    duration_s: float,
+    dt_s: float,
+    breaks: Sequence[float] = (),
+    *,
+    growth: float = 1.0,
+    dt_max_s: float | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Step end times (first 0) and step sizes: equal steps of at most about `dt_s` between breaks.
+    """Step end times (first 0) and step sizes between breaks.
 
-    Without breaks this is ceil(duration/dt) equal steps of duration/steps.
+    With `growth` 1 (the default): equal steps of at most about `dt_s` (ceil(length/dt) of length/steps).
+    With `growth` > 1: each stretch between breaks starts with a step of `dt_s` and lengthens each next one by
+    that factor up to `dt_max_s`, so a sudden change (coolant applied, lifted) is resolved to the same fraction
+    of the elapsed time however long the stretch is; the steps are scaled down slightly to end on the break.
     """
+    if growth < 1.0:
+        raise ValueError("growth must be at least 1.")
     knots = [0.0]
     for b in sorted(float(b) for b in breaks if 0.0 < b < duration_s):
         if b - knots[-1] > 1e-9 * duration_s:
@@ -67,7 +77,26 @@ def time_grid(
     times = [np.zeros(1)]
     steps = []
     for start, end in zip(knots[:-1], knots[1:], strict=True):
-        n = max(1, int(np.ceil((end - start) / dt_s - 1e-9)))
-        times.append(np.linspace(start, end, n + 1)[1:])
-        steps.append(np.full(n, (end - start) / n))
+        sizes = _stretch(end - start, dt_s, growth, dt_max_s)
+        if growth == 1.0:
+            ends = np.linspace(start, end, sizes.size + 1)[1:]
+        else:
+            ends = start + np.cumsum(sizes)
+            ends[-1] = end
+        times.append(ends)
+        steps.append(sizes)
     return np.concatenate(times), np.concatenate(steps)
+
+
+def _stretch(length_s: float, dt_s: float, growth: float, dt_max_s: float | None) -> NDArray[np.float64]:
+    if growth == 1.0:
+        n = max(1, int(np.ceil(length_s / dt_s - 1e-9)))
+        return np.full(n, length_s / n)
+    cap = math.inf if dt_max_s is None else max(dt_max_s, dt_s)
+    sizes: list[float] = []
+    total, step = 0.0, dt_s
+    while total < length_s * (1 - 1e-9):
+        sizes.append(step)
+        total += step
+        step = min(step * growth, cap)
+    return np.asarray(sizes) * (length_s / total)

@@ -1,6 +1,9 @@
 """`POST /api/dosimetry/dwell` and `/api/dosimetry/freeze`: the freeze-dose answers for staff.
 
-Out-of-range input is a 422 naming the field and its valid range (the engine's own limits)."""
+Out-of-range input is a 422 naming the field and its valid range (the engine's own limits). Every answer carries
+`coolant_range`: the coolant coefficient's range and the published measurements that bound it; when that range
+misses one of them, the answer is refused with a 409 naming the measurement (no range a measurement
+contradicts is ever shown)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from ninja import Router, Schema
 from cryoclinic.accounts.roles import STAFF_ROLES
 from cryoclinic.api.auth import SESSION_OR_TOKEN
 from cryoclinic.api.errors import errors, invalid, refuse_unless
-from cryoclinic.dosimetry import answers
+from cryoclinic.dosimetry import answers, bounds
 
 router = Router(tags=["dosimetry"])
 
@@ -54,7 +57,11 @@ def _refused(request: HttpRequest, error: answers.InputError) -> HttpResponse:
     return invalid(request, field, error.message)
 
 
-@router.post("/dwell", auth=SESSION_OR_TOKEN, response={200: dict[str, Any]} | errors(401, 403, 422))
+def _contradicted(request: HttpRequest, error: bounds.RangeContradicted) -> HttpResponse:
+    return invalid(request, "", str(error), status=409)
+
+
+@router.post("/dwell", auth=SESSION_OR_TOKEN, response={200: dict[str, Any]} | errors(401, 403, 409, 422))
 def dwell(request: HttpRequest, payload: DwellIn) -> Any:
     """Safe dwell: seconds the coolant may rest on one spot before the skin surface starts to freeze."""
     refused = refuse_unless(request, *STAFF_ROLES)
@@ -67,9 +74,11 @@ def dwell(request: HttpRequest, payload: DwellIn) -> Any:
         ).as_dict()
     except answers.InputError as error:
         return _refused(request, error)
+    except bounds.RangeContradicted as error:
+        return _contradicted(request, error)
 
 
-@router.post("/freeze", auth=SESSION_OR_TOKEN, response={200: dict[str, Any]} | errors(401, 403, 422))
+@router.post("/freeze", auth=SESSION_OR_TOKEN, response={200: dict[str, Any]} | errors(401, 403, 409, 422))
 def freeze(request: HttpRequest, payload: FreezeIn) -> Any:
     """Hold time for the lesion's lethal isotherm to reach its depth plus the margin, the ice and the thaw."""
     refused = refuse_unless(request, *STAFF_ROLES)
@@ -88,3 +97,5 @@ def freeze(request: HttpRequest, payload: FreezeIn) -> Any:
         ).as_dict()
     except answers.InputError as error:
         return _refused(request, error)
+    except bounds.RangeContradicted as error:
+        return _contradicted(request, error)

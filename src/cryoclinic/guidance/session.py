@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryoclinic.dosimetry import answers
+from cryoclinic.dosimetry import answers, bounds
 from cryoclinic.dosimetry.data import load
 from cryoclinic.languages import content_language
 
@@ -23,17 +23,24 @@ class SessionDwell:
     technique_name: str
     skins: tuple[str, ...]
     rows: tuple[DwellRow, ...]
+    refused: bool = False  # the coolant's range misses a cited measurement: no figure is shown
 
 
 def session_dwell(procedure: str, technique: str, zones: Sequence[str]) -> SessionDwell | None:
     """Dwell rows for the treated zones (all zones while none is marked), or None when the dose engine has no
-    moving technique for this procedure."""
+    moving technique for this procedure; no rows and `refused` when the coolant's range misses a cited
+    measurement."""
     data, language = load(), content_language()
     moving = [code for code, t in data.techniques.items() if t.procedure == procedure and t.mode != "hold"]
     if not moving:
         return None
     chosen = technique if technique in moving else moving[0]
     shown = [zone for zone in zones if zone in data.zones] or list(data.zones)
+    skins = tuple(str(profile[language]) for profile in data.profiles.values())
+    try:
+        answers.checked_coolant_range(data)
+    except bounds.RangeContradicted:
+        return SessionDwell(chosen, data.techniques[chosen].name[language], skins, (), refused=True)
     rows = tuple(
         DwellRow(
             zone,
@@ -42,5 +49,4 @@ def session_dwell(procedure: str, technique: str, zones: Sequence[str]) -> Sessi
         )
         for zone in shown
     )
-    skins = tuple(str(profile[language]) for profile in data.profiles.values())
     return SessionDwell(chosen, data.techniques[chosen].name[language], skins, rows)

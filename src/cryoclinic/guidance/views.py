@@ -1,5 +1,6 @@
 """The staff dose page: the safe-dwell table for every zone, technique and skin profile, and the two questions
-(safe dwell after earlier passes; hold time for a lesion) with temperature–depth plots."""
+(safe dwell after earlier passes; hold time for a lesion) with temperature–depth plots; what bounds the coolant
+coefficient's range, or, when that range misses a cited measurement, a refusal in place of every figure."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_GET
 from cryoclinic.accounts.access import roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER
 from cryoclinic.charts import line_plot
-from cryoclinic.dosimetry import answers
-from cryoclinic.dosimetry.data import load
+from cryoclinic.dosimetry import answers, bounds
+from cryoclinic.dosimetry.data import DoseData, load
 from cryoclinic.languages import content_language
 
 from .forms import DwellForm, FreezeForm
@@ -30,6 +31,37 @@ def _table() -> dict[str, Any]:
     return {
         "columns": [(data.techniques[t].name[language], data.profiles[s][language]) for t, s in columns],
         "rows": [(zone.name[language], [cells[(code, t, s)] for t, s in columns]) for code, zone in data.zones.items()],
+    }
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return _("not reached")
+    return _("%(value).1f °C") % {"value": value} if unit == "°C" else _("%(value).1f s") % {"value": value}
+
+
+def _coolant(data: DoseData, coolant: dict[str, Any]) -> dict[str, Any]:
+    """The coefficient's range and, per bounding measurement, its text, source and the engine's figures."""
+    language = content_language()
+    reproduced = sorted(m["reproduced_at_w_m2k"] for m in coolant["measurements"] if m["reproduced_at_w_m2k"])
+    apart = len(reproduced) > 1 and reproduced[-1] > 1.1 * reproduced[0]  # one coefficient cannot meet them all
+    return {
+        **coolant,
+        "apart": ", ".join(f"{h:.0f}" for h in reproduced) if apart else "",
+        "stand_in": data.zones[data.stand_in.zone].name[language],
+        "stand_in_skin": data.profiles[data.stand_in.skin][language],
+        "measurements": [
+            {
+                "text": m["text"][language],
+                "sources": m["sources"],
+                "measured": _figure(m["measured"], m["unit"]),
+                "tolerance": _figure(m["tolerance"], m["unit"]),
+                "at_low_end": _figure(m["at_low_end"], m["unit"]),
+                "at_high_end": _figure(m["at_high_end"], m["unit"]),
+                "reproduced_at_w_m2k": m["reproduced_at_w_m2k"],
+            }
+            for m in coolant["measurements"]
+        ],
     }
 
 
@@ -61,13 +93,20 @@ def dose(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     dwell_form = DwellForm(request.GET if question == "dwell" else None)
     freeze_form = FreezeForm(request.GET if question == "freeze" else None)
+    data = load()
     context: dict[str, Any] = {
         "dwell_form": dwell_form,
         "freeze_form": freeze_form,
-        "table": _table(),
-        "sources": load().sources,
+        "sources": data.sources,
         "question": question,
     }
+    try:
+        context["coolant"] = _coolant(data, answers.checked_coolant_range(data))
+        context["table"] = _table()
+    except bounds.RangeContradicted as error:
+        refused = _coolant(data, bounds.coolant_range(data, (error.bound,)))
+        context["refusal"] = {**refused, "measurement": refused["measurements"][0]}
+        return render(request, "guidance/dose.html", context)
     status = 200
     if question == "dwell" and dwell_form.is_valid():
         d = dwell_form.cleaned_data
