@@ -1,7 +1,8 @@
 """The outbox: every message the clinic sends (reminders, alerts) is a row first, then delivered.
 
 A message's `key` is unique, so filling the outbox twice for the same event adds nothing: the
-commands that fill it are idempotent by construction, not by care.
+commands that fill it are idempotent by construction, not by care. A worker claims a message before
+sending it (`claimed_by`, `claimed_until`), so two workers never send the same one.
 """
 
 from django.db import models
@@ -32,6 +33,10 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True, help_text=_("the delivery run sending it now"))
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("until then no other delivery run may take the message")
+    )
 
     class Meta:
         ordering = ["due_at", "id"]

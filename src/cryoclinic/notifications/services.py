@@ -1,16 +1,30 @@
-"""Putting messages in the outbox and delivering the due ones."""
+"""Putting messages in the outbox and delivering the due ones.
+
+Delivery may run in many workers on many machines at once; each message is sent by one of them:
+- a run claims a message with one conditional UPDATE (unsent, due, and unclaimed or its claim run out):
+  the database lets exactly one run win it, on SQLite and PostgreSQL alike;
+- it sends outside any transaction (no lock is held while a mail server or SMS gateway answers), then
+  records `sent_at`, or the error and gives the claim back so the next run retries;
+- a run that dies mid-send leaves its claim to run out (`OUTBOX_CLAIM_S`, longer than any send may take):
+  the next run takes the message over. The attempt counts, so a message that keeps killing its worker
+  stops after `max_attempts`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db.models import F, Q, QuerySet
 
 from .models import Channel, OutboxMessage
 from .sms import SmsError, get_backend
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue(
@@ -50,24 +64,39 @@ class DeliveryReport:
 def deliver_due(now: dt.datetime, *, max_attempts: int = 5) -> DeliveryReport:
     """Send every unsent message that is due; a failure is recorded on the message and retried next run."""
     sent = failed = 0
-    due = OutboxMessage.objects.filter(sent_at__isnull=True, due_at__lte=now, attempts__lt=max_attempts)
-    for message_id in list(due.values_list("id", flat=True)):
-        with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update().get(id=message_id)
-            if message.sent_at is not None:
-                continue
-            message.attempts += 1
-            try:
-                _send(message)
-            except (SmsError, OSError) as exc:
-                message.last_error = str(exc)[:500]
-                failed += 1
-            else:
-                message.sent_at = now
-                message.last_error = ""
-                sent += 1
-            message.save(update_fields=["attempts", "last_error", "sent_at"])
+    run = uuid.uuid4().hex
+    claim_until = now + dt.timedelta(seconds=settings.OUTBOX_CLAIM_S)
+    for message_id in list(_claimable(now, max_attempts).values_list("id", flat=True)):
+        claimed = _claimable(now, max_attempts).filter(id=message_id).update(
+            claimed_by=run, claimed_until=claim_until, attempts=F("attempts") + 1
+        )
+        if not claimed:  # another run took it, or sent it, since the list was read
+            continue
+        message = OutboxMessage.objects.get(id=message_id)
+        try:
+            _send(message)
+        except (SmsError, OSError) as exc:
+            OutboxMessage.objects.filter(id=message_id, claimed_by=run).update(
+                last_error=str(exc)[:500], claimed_by="", claimed_until=None
+            )
+            failed += 1
+        else:
+            recorded = OutboxMessage.objects.filter(id=message_id, sent_at__isnull=True).update(
+                sent_at=now, last_error="", claimed_by="", claimed_until=None
+            )
+            if not recorded:
+                logger.warning("outbox message %s was sent again after its claim ran out", message_id)
+            sent += 1
     return DeliveryReport(sent=sent, failed=failed)
+
+
+def _claimable(now: dt.datetime, max_attempts: int) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
+        sent_at__isnull=True,
+        due_at__lte=now,
+        attempts__lt=max_attempts,
+    )
 
 
 def _send(message: OutboxMessage) -> None:
