@@ -41,7 +41,8 @@ def noise_jpeg(width: int, height: int, seed: int) -> bytes:
 
 
 def store_photo(kind: str, data: bytes) -> OutcomePhoto:
-    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=1)
+    taken = OutcomePhoto.objects.count()  # each photo its own hour: one practitioner cannot be in two places
+    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=1, hours=taken)
     appointment = Appointment.objects.create(
         clinic=Clinic.objects.get(), client=Client.objects.order_by("id").first(), procedure="facial-cryomassage",
         practitioner=Practitioner.objects.get(user__username="demo-doctor"), room=Room.objects.first(),
