@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from cryoclinic.ops.crypto import new_key
 
-from .processes import ServerDatabase, server_database_for
+from .processes import ServerDatabase, free_port, server_database_for
+from .smtp import Mailbox
 
 
 @pytest.fixture
@@ -24,3 +28,13 @@ def backup_key(settings) -> str:
 def private_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    handler.release.set()
+    controller.stop()

@@ -9,74 +9,27 @@ PostgreSQL) and Redis. Mail goes over SMTP to a server run by the test (aiosmtpd
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import email
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from cryoclinic.notifications.models import OutboxMessage
 from cryoclinic.notifications.services import enqueue
 
-from .processes import PROJECT_DIR, Group, ServerDatabase, app_environment, free_port, wait_until
+from .processes import PROJECT_DIR, Group, ServerDatabase, app_environment, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 BROKERS = ["database", "redis"]
 CLAIM_S, TIMEOUT_S, RETRY_S = 3, 5, 7  # the claim runs out before the broker offers a dead worker's task again
-
-
-class Mailbox:
-    """aiosmtpd's handler: records each accepted message (sender, body); can stall the first try of one body."""
-
-    def __init__(self) -> None:
-        self.accepted: list[tuple[str, str]] = []
-        self.stall_once: set[str] = set()
-        self.stalled = threading.Event()
-        self.release = threading.Event()
-        self.delay_s = 0.0
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        body = email.message_from_bytes(envelope.content).get_payload(decode=True).decode().strip()
-        if body in self.stall_once:
-            self.stall_once.discard(body)
-            self.stalled.set()
-            while not self.release.is_set():  # the sender is killed meanwhile: this message is never accepted
-                await asyncio.sleep(0.05)
-            return "451 4.3.0 try again later"
-        await asyncio.sleep(self.delay_s)
-        with self._lock:
-            self.accepted.append((envelope.mail_from, body))
-        return "250 OK"
-
-    def bodies(self) -> list[str]:
-        with self._lock:
-            return sorted(body for _sender, body in self.accepted)
-
-    def senders(self) -> set[str]:
-        with self._lock:
-            return {sender for sender, _body in self.accepted}
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    handler = Mailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    handler.release.set()
-    controller.stop()
 
 
 def redis_client():  # type: ignore[no-untyped-def]
