@@ -159,7 +159,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Health data (before/after photos, rendered documents): PRIVATE_MEDIA_ROOT, or S3 (below).
     "private": {"BACKEND": "cryoclinic.treatments.models.PrivateStorage"},

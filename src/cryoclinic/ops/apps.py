@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -12,5 +12,5 @@ class OpsConfig(AppConfig):
 
         # Every `migrate` (a deploy, `make run`) brings the job schedules up to date. Sent per app with models:
         # this app has none, so listen for django_q's, whose table the schedules live in.
-        post_migrate.connect(write_schedules, sender=self.apps.get_app_config("django_q"),
+        post_migrate.connect(write_schedules, sender=apps.get_app_config("django_q"),
                              dispatch_uid="cryoclinic.ops.schedules")

@@ -298,7 +298,7 @@ def _check_rows(path: Path, rows: list[Any], manifest: dict[str, Any]) -> None:
     """Every row names a model of this release with fields it has; every file field's entry is a known field."""
     known = {model._meta.label_lower: model for model in _models()}
     for number, row in enumerate(rows):
-        model = known.get(row.get("model")) if isinstance(row, dict) else None
+        model = known.get(str(row.get("model"))) if isinstance(row, dict) else None
         if model is None or not isinstance(row.get("fields"), dict):
             raise BackupError(f"{path}: row {number} is not a row of a model this release has ({row!r:.80}).")
         names = {f.name for f in model._meta.get_fields() if f.concrete}
