@@ -278,3 +278,15 @@ def test_files_that_are_not_backups_are_refused_with_the_reason(db, tmp_path, ba
         call_command("restore", str(tmp_path / "missing.cryobak"), "--yes")
     with pytest.raises(CommandError, match="no such directory"):
         call_command("backup", str(tmp_path / "nowhere" / "clinic.cryobak"))
+
+
+def test_a_photo_already_missing_from_storage_is_named_in_the_backup_and_on_verify(photos, private_root, tmp_path,
+                                                                                   capsys):
+    gone = photos[1].image.name
+    (private_root / gone).unlink()
+    path = tmp_path / "clinic.cryobak"
+    call_command("backup", str(path))
+    assert f"treatments.outcomephoto.image/{gone}" in capsys.readouterr().err
+    call_command("restore", str(path), "--verify")
+    captured = capsys.readouterr()
+    assert "and 1 files" in captured.out and "already missing" in captured.err and gone in captured.err
