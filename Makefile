@@ -1,4 +1,4 @@
-# The two commands: `make run` (install, migrate, demo data, serve) and `make test` (install, test).
+# The two commands: `make run` (install, migrate, demo data, serve with the background worker) and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,9 +18,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The worker (django-q2's qcluster, its scheduler inside) runs beside the development server on the same
+# database; Ctrl-C stops both (SIGINT is the signal qcluster stops cleanly on).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@$(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

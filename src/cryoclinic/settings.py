@@ -8,6 +8,7 @@ Environment:
   CSRF_TRUSTED_ORIGINS, EMAIL_URL-like EMAIL_HOST/EMAIL_PORT, DEFAULT_FROM_EMAIL, TIME_ZONE.
   PRIVATE_MEDIA_ROOT (photos, default var/private), WOUND_CARE_FOLLOWUP_DAYS (default "1,7,14").
   FHIR_BASE_URL    the FHIR export's namespace: a URL the clinic controls (default https://cryoclinic.example/fhir).
+  Operations (the block at the end): REDIS_URL, TASK_*, OUTBOX_CLAIM_S, S3_*, BACKUP_KEY.
 """
 
 import os
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "cryoclinic.guidance",
     "cryoclinic.reports",
     "cryoclinic.api",
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -159,8 +161,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Health data (before/after photos, rendered documents): PRIVATE_MEDIA_ROOT, or S3 (below).
+    "private": {"BACKEND": "cryoclinic.treatments.models.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -184,6 +188,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Without a timeout a stalled mail server would hold an outbox claim forever (OUTBOX_CLAIM_S must exceed it).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cryoclinic@localhost")
 # SMS: "cryoclinic.notifications.sms.SmsRuBackend" with SMS_RU_API_ID, or your own class with send().
 CLINIC_ALERT_EMAIL = os.environ.get("CLINIC_ALERT_EMAIL", "")  # where stock alerts go; default DEFAULT_FROM_EMAIL
@@ -204,6 +210,55 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Operations: background work, shared media, backups -------------------------------------------------
+# Background work runs on django-q2 (README, "Background work"). Its broker is the database itself by default
+# (the ORM broker: nothing else to install, works on SQLite); with REDIS_URL it is Redis. Either way every
+# worker on every machine that shares the database (and Redis) takes tasks from the same queue.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASK_TIMEOUT_S = int(os.environ.get("TASK_TIMEOUT_S", "600"))
+Q_CLUSTER: dict[str, object] = {
+    "name": os.environ.get("TASK_QUEUE", "cryoclinic"),
+    "workers": int(os.environ.get("TASK_WORKERS", "2")),
+    "timeout": TASK_TIMEOUT_S,
+    # A task taken but not acknowledged (its worker died) is offered again after this long (ORM broker).
+    "retry": int(os.environ.get("TASK_RETRY_S", str(TASK_TIMEOUT_S + 60))),
+    "max_attempts": 5,
+    "ack_failures": True,  # a task that raised is recorded as failed, not re-run: the schedules re-run the jobs
+    "catch_up": False,  # after downtime a periodic job runs once, not once per missed interval
+    "scheduler": env_bool("TASK_SCHEDULER", "1"),
+    "save_limit": 500,
+    "label": "Background tasks",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = 1.0  # seconds between looks at an empty queue table
+# How long a worker holds an outbox message it is sending; after that another worker may take it over.
+OUTBOX_CLAIM_S = int(os.environ.get("OUTBOX_CLAIM_S", "300"))
+
+# Media on S3-compatible object storage (django-storages), shared by every web server and worker; local
+# disk when S3_BUCKET is unset. Private files never get public URLs: the access-checked views stream them.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "media"}}
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "private"}}
+
+# Backups are encrypted (health data, 152-FZ): one or more keys, comma-separated; the first encrypts,
+# any of them decrypts (rotation). `manage.py backup --new-key` prints a new one.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 
 LOGGING = {
     "version": 1,

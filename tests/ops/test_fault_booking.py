@@ -12,8 +12,6 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,13 +19,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client as DjangoClient
 from django.utils import timezone
 
@@ -35,42 +31,12 @@ from cryoclinic.clients.models import Client
 from cryoclinic.scheduling.models import Appointment, Course
 from cryoclinic.scheduling.services import FAULT_PAUSE_AFTER_SESSION
 
+from .processes import free_port
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 CSRF_TOKEN = "faulttestcsrftoken0123456789abcd"  # any 32 letters and digits: cookie and header must match
-
-
-@dataclass
-class ServerDatabase:
-    """Where the subprocess finds the suite's database, and how its writes come back to this process."""
-
-    url: str
-    sqlite_file: Path | None
-
-    def publish(self) -> None:
-        if self.sqlite_file is not None:
-            connection.ensure_connection()
-            with sqlite3.connect(self.sqlite_file) as target:
-                connection.connection.backup(target)
-
-    def refresh(self) -> None:
-        if self.sqlite_file is not None:
-            connection.ensure_connection()
-            with sqlite3.connect(self.sqlite_file) as source:
-                source.backup(connection.connection)
-
-
-@pytest.fixture
-def server_database(tmp_path) -> ServerDatabase:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        path = tmp_path / "server.sqlite3"
-        return ServerDatabase(f"sqlite:///{path}", path)
-    user = db["USER"] or "postgres"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return ServerDatabase(f"postgres://{user}{password}@{host}/{db['NAME']}", None)
 
 
 class Server:
@@ -91,7 +57,7 @@ class Server:
             env[FAULT_PAUSE_AFTER_SESSION] = str(fault_after_session)
         self.log = log
         for _attempt in range(3):  # a free port can be taken between finding it and binding it
-            self.port = _free_port()
+            self.port = free_port()
             with open(log, "w") as out:
                 self.process = subprocess.Popen(
                     [str(GUNICORN), "cryoclinic.wsgi:application", "--workers", "1", "--timeout", "300",
@@ -138,12 +104,6 @@ def servers() -> Iterator[list[Server]]:
     yield started
     for server in started:
         server.kill()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _post_course(port: int, session_id: str, client: Client, start: dt.date) -> tuple[int, dict]:

@@ -1,8 +1,9 @@
 """The outbox: every message sent (reminders, alerts) is a row first, then delivered.
 
 A message's `key` is unique (in its clinic), so filling the outbox twice for the same event adds nothing: the
-commands that fill it are idempotent by construction, not by care. A clinic's messages are the clinic's own
-(`OutboxMessage`); the platform's (a booking request to a salon not on the platform) are `PlatformMessage`.
+commands that fill it are idempotent by construction, not by care. A worker claims a message before sending it
+(`claimed_by`, `claimed_until`), so two workers never send the same one. A clinic's messages are the clinic's
+own (`OutboxMessage`); the platform's (a booking request to a salon not on the platform) are `PlatformMessage`.
 """
 
 from django.db import models
@@ -30,6 +31,10 @@ class Message(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True, help_text=_("the delivery run sending it now"))
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("until then no other delivery run may take the message")
+    )
 
     class Meta:
         abstract = True

@@ -1,18 +1,32 @@
-"""Putting messages in the outbox and delivering the due ones."""
+"""Putting messages in the outbox and delivering the due ones.
+
+Delivery may run in many workers on many machines at once; each message is sent by one of them:
+- a run claims a message with one conditional UPDATE (unsent, due, and unclaimed or its claim run out):
+  the database lets exactly one run win it, on SQLite and PostgreSQL alike;
+- it sends outside any transaction (no lock is held while a mail server or SMS gateway answers), then
+  records `sent_at`, or the error and gives the claim back so the next run retries;
+- a run that dies mid-send leaves its claim to run out (`OUTBOX_CLAIM_S`, longer than any send may take):
+  the next run takes the message over. The attempt counts, so a message that keeps killing its worker
+  stops after `max_attempts`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db.models import F, Q, QuerySet
 
 from cryoclinic.clinics.state import current_clinic_id
 
 from .models import Channel, Message, OutboxMessage, PlatformMessage
 from .sms import SmsError, get_backend
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue(
@@ -77,25 +91,42 @@ def deliver_due(now: dt.datetime, *, max_attempts: int = 5) -> DeliveryReport:
 
 
 def _deliver(model: type[Message], now: dt.datetime, max_attempts: int) -> DeliveryReport:
+    """Claim each due message of `model` (so no other run takes it), send it, then record the outcome."""
     sent = failed = 0
-    due = model.objects.filter(sent_at__isnull=True, due_at__lte=now, attempts__lt=max_attempts)  # type: ignore[attr-defined]
-    for message_id in list(due.values_list("id", flat=True)):
-        with transaction.atomic():
-            message = model.objects.select_for_update().get(id=message_id)  # type: ignore[attr-defined]
-            if message.sent_at is not None:
-                continue
-            message.attempts += 1
-            try:
-                _send(message)
-            except (SmsError, OSError) as exc:
-                message.last_error = str(exc)[:500]
-                failed += 1
-            else:
-                message.sent_at = now
-                message.last_error = ""
-                sent += 1
-            message.save(update_fields=["attempts", "last_error", "sent_at"])
+    rows = model.objects  # type: ignore[attr-defined]
+    run = uuid.uuid4().hex
+    claim_until = now + dt.timedelta(seconds=settings.OUTBOX_CLAIM_S)
+    for message_id in list(_claimable(model, now, max_attempts).values_list("id", flat=True)):
+        claimed = _claimable(model, now, max_attempts).filter(id=message_id).update(
+            claimed_by=run, claimed_until=claim_until, attempts=F("attempts") + 1
+        )
+        if not claimed:  # another run took it, or sent it, since the list was read
+            continue
+        message = rows.get(id=message_id)
+        try:
+            _send(message)
+        except (SmsError, OSError) as exc:
+            rows.filter(id=message_id, claimed_by=run).update(
+                last_error=str(exc)[:500], claimed_by="", claimed_until=None
+            )
+            failed += 1
+        else:
+            recorded = rows.filter(id=message_id, sent_at__isnull=True).update(
+                sent_at=now, last_error="", claimed_by="", claimed_until=None
+            )
+            if not recorded:
+                logger.warning("%s %s was sent again after its claim ran out", model.__name__, message_id)
+            sent += 1
     return DeliveryReport(sent=sent, failed=failed)
+
+
+def _claimable(model: type[Message], now: dt.datetime, max_attempts: int) -> QuerySet[Message]:
+    return model.objects.filter(  # type: ignore[attr-defined,no-any-return]
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
+        sent_at__isnull=True,
+        due_at__lte=now,
+        attempts__lt=max_attempts,
+    )
 
 
 def _send(message: Message) -> None:

@@ -108,12 +108,14 @@ def client_procedure(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 def _pdf_response(client: Client, slug: str, kind: str, language: str) -> HttpResponse:
-    from .documents import KINDS, LANGUAGES, render_pdf
+    from cryoclinic.ops import documents as rendered  # the worker renders ahead; a miss renders here once
+
+    from .documents import KINDS, LANGUAGES
 
     if kind not in KINDS or language not in LANGUAGES:
         raise Http404(f"No such document: {kind} in {language}.")
     _procedure(slug)
-    pdf = render_pdf(client, slug, kind, language, timezone.localdate())  # type: ignore[arg-type]
+    pdf = rendered.pdf(client, slug, kind, language, timezone.localdate())  # type: ignore[arg-type]
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{slug}-{client.pk}-{language}.pdf"'
     return response

@@ -4,7 +4,7 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +25,9 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
+def private_storage() -> Storage:
+    """settings.STORAGES["private"]: PrivateStorage on this disk, or a private S3 location shared by every server."""
+    return storages["private"]
 
 
 class SessionRecord(ClinicOwned):
