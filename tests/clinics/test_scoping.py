@@ -41,7 +41,7 @@ SHARED = {
     "accounts.PlatformAuditEvent": "the platform's own log: what happened outside any clinic",
     "notifications.PlatformMessage": "the platform's own messages (to salons not on the platform)",
 }
-FRAMEWORK_APPS = {"admin", "auth", "contenttypes", "sessions", "axes"}
+FRAMEWORK_APPS = {"admin", "auth", "contenttypes", "sessions", "axes", "django_q"}  # django_q: the task queue
 
 
 def _project_models() -> dict[str, type[models.Model]]:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from PIL import Image
 
 from cryoclinic.clients.models import Client
-from cryoclinic.scheduling.models import Appointment, Clinic, Practitioner, Room
+from cryoclinic.clinics.state import current_clinic
+from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 from cryoclinic.treatments import outcomes
 from cryoclinic.treatments.models import OutcomePhoto
 
@@ -28,7 +29,7 @@ def store_photo(kind: str, data: bytes) -> OutcomePhoto:
     taken = OutcomePhoto.objects.count()  # each photo its own hour: one practitioner cannot be in two places
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=1, hours=taken)
     appointment = Appointment.objects.create(
-        clinic=Clinic.objects.get(), client=Client.objects.order_by("id").first(), procedure="facial-cryomassage",
+        clinic=current_clinic(), client=Client.objects.order_by("id").first(), procedure="facial-cryomassage",
         practitioner=Practitioner.objects.get(user__username="demo-doctor"), room=Room.objects.first(),
         starts_at=start, ends_at=start + dt.timedelta(minutes=20),
     )

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from cryoclinic.clients.models import Client
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.ops import documents
-from cryoclinic.scheduling.models import Appointment, Clinic, Practitioner, Room
+from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ DAY = dt.date(2027, 3, 10)
 def booked(demo, private_root) -> Appointment:
     start = timezone.make_aware(dt.datetime.combine(DAY, dt.time(11, 0)))
     return Appointment.objects.create(
-        clinic=Clinic.objects.get(), client=Client.objects.order_by("id").first(), procedure="facial-cryomassage",
+        clinic=current_clinic(), client=Client.objects.order_by("id").first(), procedure="facial-cryomassage",
         practitioner=Practitioner.objects.get(user__username="demo-doctor"), room=Room.objects.first(),
         starts_at=start, ends_at=start + dt.timedelta(minutes=20),
     )
