@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
 from cryoclinic.clinics.state import for_each_clinic
