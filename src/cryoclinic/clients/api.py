@@ -26,6 +26,7 @@ from .phones import normalize_phone
 
 router = Router(tags=["clients"])
 
+
 class ClientOut(Schema):
     id: int
     full_name: str
