@@ -143,7 +143,9 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
     response = client.get(target)
     if who in MATRIX[url]:
         # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.
-        reached_only = url.startswith("/en/photos/") or url.endswith(("/rescreen/", "/correct/", "/switch/")) or url == (
+        reached_only = url.startswith("/en/photos/") or url.endswith(
+            ("/rescreen/", "/correct/", "/switch/")
+        ) or url == (
             "/calendar/no-such-token.ics"
         ) or (
             url.startswith("/en/directory/") and url.endswith(("/request/", "/review/", "/request/1/"))

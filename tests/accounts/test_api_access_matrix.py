@@ -44,6 +44,12 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
     "GET /api/directory/stats": (EVERYONE, None),
     "POST /api/courses/plan": (BOOKERS, _course),
     "POST /api/courses": (BOOKERS, _course),
+    "GET /api/courses": (SIGNED_IN, None),
+    "POST /api/courses/{course_id}/cancel": (BOOKERS, lambda w: {"reason": "matrix"}),
+    "GET /api/clients": (STAFF, None),
+    "POST /api/clients": (BOOKERS, lambda w: {"full_name": "Matrix Client", "phone": "+79123450099"}),
+    "GET /api/clients/{client_id}": (SIGNED_IN, None),
+    "PATCH /api/clients/{client_id}": (STAFF, lambda w: {"notes": "matrix"}),
     "GET /api/appointments": (SIGNED_IN, None),
     "PATCH /api/appointments/{appointment_id}": (STAFF, lambda w: {"status": "done"}),
     "GET /api/clinic": (STAFF, None),
@@ -91,6 +97,7 @@ def test_the_matrix_names_every_api_operation():
 def world(users, demo, link_client) -> dict[str, int]:
     """The client role owns a client record, the practitioner role the appointment's practitioner."""
     from cryoclinic.clients.models import Client
+    from cryoclinic.scheduling.models import Course
     from cryoclinic.treatments.demo import load_demo_session
 
     record = Client.objects.order_by("pk").first()
@@ -98,7 +105,12 @@ def world(users, demo, link_client) -> dict[str, int]:
     appointment = load_demo_session(current_clinic(), record)
     appointment.practitioner.user = users["practitioner"]
     appointment.practitioner.save()
-    return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id}
+    course = Course.objects.create(
+        client=record, procedure="facial-cryomassage", knowledge_version="matrix",
+        rules={"sessions": 10, "min_gap_days": 2, "max_gap_days": 3, "session_duration_min": 20},
+    )
+    return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id,
+            "course": course.pk}
 
 
 def _url(operation: str, world: dict[str, int]) -> str:
@@ -108,6 +120,7 @@ def _url(operation: str, world: dict[str, int]) -> str:
         .replace("{appointment_id}", str(world["appointment"]))
         .replace("{practitioner_id}", str(world["practitioner"]))
         .replace("{client_id}", str(world["client"]))
+        .replace("{course_id}", str(world["course"]))
     )
 
 

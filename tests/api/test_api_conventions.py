@@ -19,6 +19,8 @@ LISTS = [
     "/api/practitioners",
     "/api/rooms",
     "/api/adverse-events",
+    "/api/clients",
+    "/api/courses",
 ]
 
 

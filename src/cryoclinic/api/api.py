@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from cryoclinic.clients import api as clients
 from cryoclinic.directory import api as directory
 from cryoclinic.guidance import api as dosimetry
 from cryoclinic.scheduling import api as scheduling
@@ -22,7 +23,7 @@ api = NinjaAPI(
     title="cryoclinic API",
     version="1",
     description=(
-        "Knowledge base, screening, scheduling, treatments, dose guidance and directory of a liquid-nitrogen "
+        "Knowledge base, screening, clients, scheduling, treatments, dose guidance and directory of a liquid-nitrogen "
         "cryotherapy clinic. Every medical item carries its source. Sign in (session, CSRF token on writes) or "
         "send `Authorization: Bearer <token>`; lists take `limit` and `offset` and answer {items, count}; "
         'every error is {"detail", "errors": [{"field", "message"}]}.'
@@ -76,5 +77,6 @@ api.add_router("/directory", directory.router)
 api.add_router("", scheduling.router)
 api.add_router("", resources_api.router)
 api.add_router("", treatments.router)
+api.add_router("", clients.router)
 api.add_router("/dosimetry", dosimetry.router)
 api.add_router("", "cryoclinic.fhir.api.router")

@@ -9,6 +9,7 @@ from cryoclinic.accounts.access import roles_required
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION
 from cryoclinic.knowledge import services as knowledge
 
+from . import services
 from .forms import OwnRecordForm
 from .models import Client, client_of
 
@@ -62,11 +63,13 @@ def my_record_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "clients/my_record.html", {"client": None}, status=404)
     form = OwnRecordForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(
-            request.user, "change", client, request=request, detail="own record: " + ",".join(form.changed_data)
-        )
-        messages.success(request, _("Your details are saved."))
-        return redirect("my-record")
+        try:
+            services.update_client(client, form.cleaned_data, by=request.user, request=request)
+        except services.InvalidClient as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("my-record")
     status = 422 if request.method == "POST" else 200
     return render(request, "clients/my_record_edit.html", {"form": form}, status=status)

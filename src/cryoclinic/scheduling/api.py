@@ -1,4 +1,5 @@
-"""`/api/courses` and `/api/appointments`: plan (dry run), book, list and change. Session or token; roles checked."""
+"""`/api/courses` and `/api/appointments`: plan (dry run), book, list, cancel and change. Session or token; roles
+checked; every row is the token's (or the signed-in person's) clinic's, another clinic's is a 404."""
 
 import datetime as dt
 from typing import Literal
@@ -9,9 +10,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cryoclinic.accounts import audit
-from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
+from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, STAFF_ROLES, has_role
 from cryoclinic.api.auth import SESSION_OR_TOKEN
-from cryoclinic.api.errors import ApiError, errors, invalid, refuse_unless
+from cryoclinic.api.errors import ApiError, errors, invalid, refuse_unless, require_role
 from cryoclinic.api.pagination import Mapped, Pagination
 from cryoclinic.api.types import Id, LocalTime
 from cryoclinic.clients.models import Client, client_of
@@ -19,7 +20,7 @@ from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.state import current_clinic
 
 from . import services
-from .models import Appointment
+from .models import Appointment, Course
 from .planning import PlannedSession, TimeWindow
 
 router = Router(tags=["scheduling"])
@@ -63,10 +64,29 @@ class PlanOut(Schema):
     nearest_start: dt.date | None
 
 
+class CourseSessionOut(SessionOut):
+    appointment: int
+    status: str
+
+
 class CourseOut(Schema):
     id: int
+    client: int
+    procedure: str
     status: str
-    sessions: list[SessionOut]
+    flag_reason: str
+    created_at: dt.datetime
+    cancel_reason: str
+    cancelled_at: dt.datetime | None
+    sessions: list[CourseSessionOut]
+
+
+class CancelIn(Schema):
+    reason: str = Field(min_length=1, max_length=300, description="why the course is cancelled (kept with it)")
+
+
+class CancelOut(CourseOut):
+    cancelled_sessions: list[int] = Field(description="the appointments this call cancelled")
 
 
 class AppointmentOut(Schema):
@@ -168,11 +188,80 @@ def book_course(request: HttpRequest, payload: PlanIn) -> Status | HttpResponse:
     except services.BookingConflict as exc:
         return invalid(request, "start", str(exc), status=409)
     audit.record(request.user, "create", course, request=request, detail="course booked")
-    sessions = [
-        PlannedSession(a.session_number or 0, a.starts_at, a.ends_at, a.practitioner_id, a.room_id)
-        for a in course.appointments.order_by("session_number")
-    ]
-    return Status(201, CourseOut(id=course.pk, status=course.status, sessions=_sessions(sessions)))
+    return Status(201, _course_out(course))
+
+
+def _course_out(course: Course) -> CourseOut:
+    return CourseOut(
+        id=course.pk,
+        client=course.client_id,
+        procedure=course.procedure,
+        status=course.status,
+        flag_reason=course.flag_reason,
+        created_at=course.created_at,
+        cancel_reason=course.cancel_reason,
+        cancelled_at=course.cancelled_at,
+        sessions=[
+            CourseSessionOut(
+                appointment=a.pk, index=a.session_number or 0, start=a.starts_at, end=a.ends_at,
+                practitioner=a.practitioner_id, room=a.room_id, status=a.status,
+            )
+            for a in sorted(course.appointments.all(), key=lambda a: (a.session_number or 0, a.starts_at, a.pk))
+        ],
+    )
+
+
+@router.get(
+    "/courses",
+    response={200: list[CourseOut]} | errors(401, 403, 422),
+    summary="Courses with their sessions (staff: the clinic's; a client: their own), newest first",
+    auth=SESSION_OR_TOKEN,
+)
+@paginate(Pagination)
+def list_courses(
+    request: HttpRequest,
+    client: Id | None = None,
+    procedure: str | None = None,
+    status: Literal["active", "flagged", "completed", "cancelled"] | None = None,
+) -> Mapped[Course, CourseOut]:
+    require_role(request, *STAFF_ROLES, CLIENT, message="Staff, or a client for their own courses.")
+    rows = Course.objects.prefetch_related("appointments")
+    if not has_role(request.user, *STAFF_ROLES):
+        own = client_of(request.user)
+        rows = rows.filter(client=own) if own else rows.none()
+    for field, value in (("client_id", client), ("procedure", procedure), ("status", status)):
+        if value is not None:
+            rows = rows.filter(**{field: value})
+    filters = ",".join(f"{k}={v}" for k, v in (("client", client), ("procedure", procedure), ("status", status)) if v)
+    audit.record(request.user, "list", ("scheduling.course", ""), request=request, detail=filters[:100])
+    return Mapped(rows.order_by("-created_at", "-pk"), _course_out)
+
+
+@router.post(
+    "/courses/{course_id}/cancel",
+    response={200: CancelOut} | errors(401, 403, 404, 409, 422),
+    summary="Cancel a whole course: every session not yet begun, at once, nothing re-planned (409 if already "
+    "cancelled or completed)",
+    auth=SESSION_OR_TOKEN,
+)
+def cancel_course(request: HttpRequest, course_id: Id, payload: CancelIn) -> CancelOut | HttpResponse:
+    refused = refuse_unless(request, *BOOKERS)
+    if refused is not None:
+        return refused
+    course = Course.objects.filter(pk=course_id).first()
+    if course is None:
+        return invalid(request, "course_id", f"No course #{course_id}.", status=404)
+    try:
+        course, cancelled = services.cancel_course(course, reason=payload.reason, by=request.user)  # type: ignore[arg-type]
+    except services.SchedulingError as exc:
+        return invalid(request, exc.field, str(exc))
+    except services.CourseClosed as exc:
+        return invalid(request, "course_id", str(exc), status=409)
+    audit.record(
+        request.user, "cancel", course, request=request,
+        detail=f"course cancelled, {len(cancelled)} sessions: {course.cancel_reason}",
+    )
+    return CancelOut(**_course_out(course).model_dump(), cancelled_sessions=cancelled)
 
 
 def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]

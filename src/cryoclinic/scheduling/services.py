@@ -4,6 +4,12 @@ Every booking goes through here. A course is booked only if screening allows it
 (`screening.services.may_book`), and all of its sessions are written in one transaction: the
 course is wholly booked or not at all. Overlaps are refused here with a message naming the clash,
 and by the database itself (PostgreSQL exclusion constraints) when two bookings race.
+
+Cancelling a whole course (`cancel_course`) is one transaction too: the course and every session
+not yet begun are cancelled together, nothing is re-planned, and sessions done, missed or under way
+keep their status. Both it and re-planning lock the course row first: a second cancellation waits
+and then finds the course cancelled (a conflict), and a re-planning runs wholly before the
+cancellation (whose sessions it then cancels) or after it (finding nothing to re-plan).
 """
 
 from __future__ import annotations
@@ -57,6 +63,10 @@ class SchedulingError(ValueError):
 
 class BookingConflict(Exception):
     """A practitioner or room is already taken; the message names the clash."""
+
+
+class CourseClosed(Exception):
+    """The course is already cancelled or completed: there is nothing left to cancel."""
 
 
 class NotAllowed(Exception):
@@ -304,6 +314,9 @@ def _rules_of(course: Course) -> CourseRules:
 @transaction.atomic
 def replan_rest(course: Course, *, after: Appointment) -> PlanResult:
     """Re-plan every booked session after `after` under the course's own rules; flag the course if impossible."""
+    # The course row is locked whatever its status, so a cancellation racing this waits, or is waited for.
+    if Course.objects.select_for_update().values_list("status", flat=True).get(pk=course.pk) == Course.Status.CANCELLED:
+        return PlanResult()  # a cancelled course has no rest to re-plan
     rest = list(course.appointments.filter(status=Appointment.Status.BOOKED, session_number__gt=after.session_number))
     if not rest:
         return PlanResult()
@@ -402,3 +415,26 @@ def decide(course: Course, decision: str, *, by: User) -> Course:
         course.status = Course.Status.ACTIVE
     course.save(update_fields=["decision", "decided_by", "decided_at", "status"])
     return course
+
+
+@transaction.atomic
+def cancel_course(course: Course, *, reason: str, by: User | None) -> tuple[Course, list[int]]:
+    """Cancel `course` and every session of it that has not begun, at once, without re-planning.
+
+    Returns the course as saved and the ids of the sessions cancelled. Sessions done, missed, or begun and not yet
+    recorded keep their status (staff record the one under way as done or no-show)."""
+    reason = reason.strip()
+    if not reason:
+        raise SchedulingError("reason", "Say why the course is cancelled.")
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if locked.status in (Course.Status.CANCELLED, Course.Status.COMPLETED):
+        when = f" on {locked.cancelled_at:%Y-%m-%d %H:%M} UTC" if locked.cancelled_at else ""
+        raise CourseClosed(f"Course #{locked.pk} is already {locked.status}{when}; nothing was changed.")
+    now = timezone.now()
+    rest = locked.appointments.filter(status=Appointment.Status.BOOKED, starts_at__gt=now)
+    cancelled = sorted(rest.values_list("pk", flat=True))
+    Appointment.objects.filter(pk__in=cancelled).update(status=Appointment.Status.CANCELLED)
+    locked.status, locked.cancel_reason = Course.Status.CANCELLED, reason[:300]
+    locked.cancelled_by, locked.cancelled_at = by, now
+    locked.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
+    return locked, cancelled
