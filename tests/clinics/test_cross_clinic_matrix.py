@@ -152,6 +152,16 @@ API: dict[str, list[Call]] = {
         Call("GET", "/api/appointments?practitioner={practitioner}", STAFF | {"client"}),
     ],
     "GET /api/adverse-events": [Call("GET", "/api/adverse-events?client={client}", STAFF)],
+    "GET /api/clients/{client_id}": [Call("GET", "/api/clients/{client}", STAFF | {"client"})],
+    "PATCH /api/clients/{client_id}": [
+        Call("PATCH", "/api/clients/{client}", STAFF, {"notes": "x"}),
+    ],
+    "POST /api/courses/{course_id}/cancel": [
+        Call("POST", "/api/courses/{course}/cancel", {"admin", "reception"}, {"reason": "x"}),
+    ],
+    "GET /api/courses": [Call("GET", "/api/courses?client={client}", STAFF | {"client"})],
+    "GET /api/clients": [Call("GET", "/api/clients?q=Алёна", STAFF)],
+    "POST /api/clients": [],
     "GET /api/procedures": [],
     "GET /api/procedures/{slug}": [],
     "POST /api/screening": [],

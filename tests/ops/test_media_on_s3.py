@@ -73,7 +73,9 @@ def test_photos_go_to_the_bucket_and_the_access_checked_view_streams_them(demo, 
     keys = list(objects(bucket))
     assert keys == [f"private/{photo.image.name}"] and photo.image.name.startswith("outcome-photos/")
     assert not private_root.exists() or not list(private_root.rglob("*"))
-    client.force_login(User.objects.get(username="demo-doctor"), backend="cryoclinic.accounts.backends.RolePermissionBackend")
+    client.force_login(
+        User.objects.get(username="demo-doctor"), backend="cryoclinic.accounts.backends.RolePermissionBackend"
+    )
     response = client.get(f"/en/photos/{photo.pk}/")
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     stored = bucket.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read()
