@@ -8,7 +8,7 @@ from . import tokens
 from .models import ApiToken, AuditEvent, PlatformAuditEvent
 
 
-class ReadOnlyLog:
+class ReadOnlyLog(admin.ModelAdmin):
     list_display = ("at", "actor_username", "actor_roles", "action", "subject_type", "subject_id", "path")
     list_filter = ("action", "subject_type")
     search_fields = ("actor_username", "subject_id", "path")
@@ -34,7 +34,7 @@ class ReadOnlyLog:
 
 
 @admin.register(PlatformAuditEvent)
-class PlatformAuditEventAdmin(ReadOnlyLog, admin.ModelAdmin):
+class PlatformAuditEventAdmin(ReadOnlyLog):
     pass
 
 

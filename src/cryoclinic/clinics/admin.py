@@ -63,7 +63,6 @@ class ClinicAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "city", "status", "time_zone")
     list_filter = ("status",)
     search_fields = ("name", "slug", "city")
-    inlines: list[Any] = []  # the scheduling app adds the opening hours and closed days
     readonly_fields = ("approved_by", "approved_at", "created_at")
     actions = ["approve"]
 

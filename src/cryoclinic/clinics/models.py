@@ -8,7 +8,7 @@ another clinic's row is simply not there (a 404). On PostgreSQL row-level securi
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -81,6 +81,18 @@ class ClinicOwnedQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+ClinicOwnedBaseManager = models.Manager.from_queryset(ClinicOwnedQuerySet)
+
+if TYPE_CHECKING:
+    _Scoped = ClinicOwnedBaseManager
+else:  # django-scopes builds its manager class at run time; the class below gives it a name
+    _Scoped = type(ScopedManager(ClinicOwnedBaseManager, clinic="clinic"))
+
+
+class ClinicOwnedManager(_Scoped):  # type: ignore[misc,valid-type]
+    """Reads only inside a clinic's scope, and only that clinic's rows (django-scopes' `ScopedManager`)."""
+
+
 class ClinicOwned(models.Model):
     """Base of every record a clinic owns: its clinic, a scoped manager, and writes that stay inside the clinic.
 
@@ -91,7 +103,7 @@ class ClinicOwned(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
 
-    objects = ScopedManager(models.Manager.from_queryset(ClinicOwnedQuerySet), clinic="clinic")
+    objects = ClinicOwnedManager()
 
     class Meta:
         abstract = True

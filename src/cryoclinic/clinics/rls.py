@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 SETTING_CLINIC = "cryoclinic.clinic_id"
 SETTING_SCOPE = "cryoclinic.scope"
@@ -79,7 +80,7 @@ def migrate_as_platform(sender: Any, using: str = "default", **_: Any) -> None:
         _set(connection, ("", "platform"))
 
 
-def clinic_owned_models() -> list[type]:
+def clinic_owned_models() -> list[type[Model]]:
     from django.apps import apps
 
     from .models import ClinicOwned
@@ -87,7 +88,7 @@ def clinic_owned_models() -> list[type]:
     return [m for m in apps.get_models() if issubclass(m, ClinicOwned) and not m._meta.proxy]
 
 
-def same_clinic_foreign_keys(model: type) -> list[Any]:
+def same_clinic_foreign_keys(model: type[Model]) -> list[Any]:
     """The foreign keys of a clinic-owned model that point at another clinic-owned model (not the clinic)."""
     from .models import ClinicOwned
 

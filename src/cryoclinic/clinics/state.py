@@ -44,6 +44,7 @@ def in_platform_scope() -> bool:
 
 @contextmanager
 def _state(clinic: Clinic | None, *, platform_wide: bool) -> Iterator[None]:
+    scope: dict[str, object]
     if platform_wide:
         scope = {"_enabled": False}
     elif clinic is not None:

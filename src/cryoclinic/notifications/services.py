@@ -96,22 +96,22 @@ def _deliver(model: type[Message], now: dt.datetime, max_attempts: int) -> Deliv
     rows = model.objects  # type: ignore[attr-defined]
     run = uuid.uuid4().hex
     claim_until = now + dt.timedelta(seconds=settings.OUTBOX_CLAIM_S)
-    for message_id in list(_claimable(model, now, max_attempts).values_list("id", flat=True)):
-        claimed = _claimable(model, now, max_attempts).filter(id=message_id).update(
+    for message_id in list(_claimable(model, now, max_attempts).values_list("pk", flat=True)):
+        claimed = _claimable(model, now, max_attempts).filter(pk=message_id).update(
             claimed_by=run, claimed_until=claim_until, attempts=F("attempts") + 1
         )
         if not claimed:  # another run took it, or sent it, since the list was read
             continue
-        message = rows.get(id=message_id)
+        message = rows.get(pk=message_id)
         try:
             _send(message)
         except (SmsError, OSError) as exc:
-            rows.filter(id=message_id, claimed_by=run).update(
+            rows.filter(pk=message_id, claimed_by=run).update(
                 last_error=str(exc)[:500], claimed_by="", claimed_until=None
             )
             failed += 1
         else:
-            recorded = rows.filter(id=message_id, sent_at__isnull=True).update(
+            recorded = rows.filter(pk=message_id, sent_at__isnull=True).update(
                 sent_at=now, last_error="", claimed_by="", claimed_until=None
             )
             if not recorded:
