@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from cryoclinic.accounts.access import public, roles_required
-from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, STAFF_ROLES, roles_of
+from cryoclinic.accounts.roles import ADMIN, CLIENT, PLATFORM_ADMIN, PRACTITIONER, RECEPTION, STAFF_ROLES, roles_of
 from cryoclinic.knowledge import services as knowledge
 
 
@@ -21,11 +21,14 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@roles_required(*STAFF_ROLES, CLIENT)
+@roles_required(*STAFF_ROLES, CLIENT, PLATFORM_ADMIN)
 def after_login(request: HttpRequest) -> HttpResponse:
-    if roles_of(request.user) & set(STAFF_ROLES):
+    roles = roles_of(request.user)
+    if roles & set(STAFF_ROLES):
         return redirect("staff-dashboard")
-    return redirect("my-record")
+    if CLIENT in roles:
+        return redirect("my-record")
+    return redirect("platform-directory")
 
 
 @roles_required(ADMIN, PRACTITIONER, RECEPTION)
