@@ -110,7 +110,8 @@ class ClinicPriceAdmin(ClinicOwnedAdmin):
 class SalonClaimAdmin(admin.ModelAdmin):
     """Clinics' claims on salons; platform admins approve or reject them (the actions), which says what changed."""
 
-    list_display = ["salon", "clinic", "name_ru", "address_ru", "status", "created_at", "decided_by", "decided_at"]
+    list_display = ["salon", "clinic", "name_ru", "name_en", "address_ru", "address_en", "status", "created_at",
+                    "decided_by"]
     list_filter = ["status"]
     search_fields = ["salon__name", "salon__name_ru", "clinic__name", "name_ru", "name_en"]
     readonly_fields = [f.name for f in SalonClaim._meta.fields]
