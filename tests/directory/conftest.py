@@ -6,10 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from cryoclinic.clinics.state import current_clinic
 from cryoclinic.directory.importer import import_seed_prices
 from cryoclinic.directory.models import ClinicPrice, Salon
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Services speak the active language; outside a request the tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
