@@ -108,3 +108,12 @@ def test_the_next_free_time_skips_an_absence_and_the_day_of_rest(open_clinic):
 def test_no_next_free_time_without_anyone_to_perform_the_procedure(open_clinic):
     Practitioner.objects.update(procedures=["facial-cryomassage"])
     assert next_free_start(open_clinic, "cryodestruction") is None
+
+
+def test_a_request_to_a_live_salon_is_for_what_it_offers(client, run_tais):
+    page = client.get(f"/en/directory/salons/{run_tais.pk}/").content.decode()
+    form = page[page.index('data-testid="request-form"'):]
+    assert 'value="facial-cryomassage"' in form and 'value="cryodestruction"' not in form
+    response = client.post(f"/en/directory/salons/{run_tais.pk}/request/",
+                           {"procedure": "cryodestruction", "name": "Вера", "phone": "+79123456789"})
+    assert response.status_code == 422 and "does not offer this procedure" in response.content.decode()

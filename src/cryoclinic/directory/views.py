@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cryoclinic.accounts.access import public, roles_required
@@ -110,6 +111,8 @@ def booking_request(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = request.POST.get("procedure") or "facial-cryomassage"
     if procedure not in knowledge.procedure_slugs():
         form.add_error(None, f"Unknown procedure {procedure!r}.")
+    elif salon.on_platform and procedure not in live.price_list(salon.clinic):  # type: ignore[arg-type]
+        form.add_error(None, _("The clinic does not offer this procedure: choose one of its price list."))
     if form.is_valid():
         try:
             booking = services.request_booking(
