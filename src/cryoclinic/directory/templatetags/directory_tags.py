@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from cryoclinic.directory.models import Salon
+from cryoclinic.directory.models import City, Salon
 
 register = template.Library()
 
@@ -16,3 +16,8 @@ def salon_name(salon: Salon) -> str:
 @register.simple_tag
 def salon_address(salon: Salon) -> str:
     return salon.address_in(get_language() or "ru")
+
+
+@register.filter
+def city_name(city: City, language: str) -> str:
+    return city.name(language)
