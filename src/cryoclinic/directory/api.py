@@ -65,7 +65,7 @@ class StatsOut(Schema):
     sources: list[str] = Field(description="the sources of those prices; the clinics' live prices are never counted")
 
 
-class ClinicOut(Schema):
+class PlatformClinicOut(Schema):
     id: int
     slug: str
     name: str
@@ -156,10 +156,10 @@ def stats(request: HttpRequest, procedure: str = "facial-cryomassage") -> Mapped
     return Mapped(services.stats(procedure), _stats_out)
 
 
-class _ClinicPage(Mapped[Clinic, ClinicOut]):
+class _ClinicPage(Mapped[Clinic, PlatformClinicOut]):
     """A page of clinics, converted together: one read of their salons and one of what they offer."""
 
-    def __getitem__(self, index: int | slice) -> ClinicOut | list[ClinicOut]:  # type: ignore[override]
+    def __getitem__(self, index: int | slice) -> PlatformClinicOut | list[PlatformClinicOut]:  # type: ignore[override]
         page = list(self.rows[index]) if isinstance(index, slice) else [self.rows[index]]
         ids = [c.pk for c in page]
         salons: dict[int, int] = {}
@@ -168,16 +168,18 @@ class _ClinicPage(Mapped[Clinic, ClinicOut]):
             salons.setdefault(clinic_id, salon_id)
         offered = live.offered_by(ids)
         out = [
-            ClinicOut(id=c.pk, slug=c.slug, name=c.name, city=c.city, salon=salons.get(c.pk), procedures=offered[c.pk])
+            PlatformClinicOut(
+                id=c.pk, slug=c.slug, name=c.name, city=c.city, salon=salons.get(c.pk), procedures=offered[c.pk]
+            )
             for c in page
         ]
         return out if isinstance(index, slice) else out[0]
 
 
 @clinics_router.get(
-    "", response={200: list[ClinicOut]} | errors(422), auth=None, summary="The live clinics of the platform"
+    "", response={200: list[PlatformClinicOut]} | errors(422), auth=None, summary="The live clinics of the platform"
 )
 @paginate(Pagination)
-def clinics(request: HttpRequest) -> Mapped[Clinic, ClinicOut]:
+def clinics(request: HttpRequest) -> Mapped[Clinic, PlatformClinicOut]:
     rows: QuerySet[Clinic] = Clinic.objects.filter(status=Clinic.Status.ACTIVE).order_by("name", "pk")
     return _ClinicPage(rows, lambda clinic: clinic)  # type: ignore[arg-type, return-value]

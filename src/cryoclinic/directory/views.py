@@ -111,7 +111,8 @@ def booking_request(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = request.POST.get("procedure") or "facial-cryomassage"
     if procedure not in knowledge.procedure_slugs():
         form.add_error(None, f"Unknown procedure {procedure!r}.")
-    elif salon.on_platform and procedure not in live.price_list(salon.clinic):  # type: ignore[arg-type]
+    elif salon.on_platform and procedure not in (live.price_list(salon.clinic) or {procedure: 0}):  # type: ignore[arg-type]
+        # A clinic that has not published its price list yet still takes requests for any procedure.
         form.add_error(None, _("The clinic does not offer this procedure: choose one of its price list."))
     if form.is_valid():
         try:
