@@ -28,7 +28,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
         return redirect("staff-dashboard")
     if CLIENT in roles:
         return redirect("my-record")
-    return redirect("admin:index")  # the platform admin's work: clinics, the directory, reviews
+    return redirect("platform-directory")  # the platform admin's work: claims, the directory, clinics
 
 
 @roles_required(ADMIN, PRACTITIONER, RECEPTION)

@@ -22,6 +22,12 @@ MATRIX: dict[str, set[str]] = {
     "/en/directory/": EVERYONE,
     "/en/directory/salons/{salon}/": EVERYONE,
     "/en/staff/leads/": {"admin", "reception"},
+    "/en/staff/prices/": {"admin"},
+    "/en/staff/salons/{salon}/claim/": {"admin"},
+    "/en/platform/directory/": PLATFORM,
+    "/en/platform/directory/claims/1/": PLATFORM,
+    "/en/platform/directory/rows/1/confirm/": PLATFORM,
+    "/admin/directory/salonclaim/": PLATFORM,
     "/en/staff/calendar/": STAFF,
     "/en/staff/nitrogen/": STAFF,
     "/en/staff/dose/": {"admin", "practitioner"},
@@ -149,7 +155,7 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
             "/calendar/no-such-token.ics"
         ) or (
             url.startswith("/en/directory/") and url.endswith(("/request/", "/review/", "/request/1/"))
-        )
+        ) or url.startswith(("/en/platform/directory/claims/", "/en/platform/directory/rows/"))
         expected = REACHED if reached_only else {200}
         assert response.status_code in expected, (who, target, response.status_code)
     elif who == "anonymous":
@@ -186,6 +192,8 @@ def test_login_and_after_login_rules(client, users):
     assert client.get("/en/accounts/after-login/")["Location"].endswith("/en/staff/")
     client.force_login(users["client"])
     assert client.get("/en/accounts/after-login/")["Location"].endswith("/en/account/")
+    client.force_login(users["platform_admin"])
+    assert client.get("/en/accounts/after-login/")["Location"].endswith("/en/platform/directory/")
 
 
 def test_logout_requires_post(client, users):

@@ -42,6 +42,7 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
     "GET /api/directory/cities": (EVERYONE, None),
     "GET /api/directory/salons": (EVERYONE, None),
     "GET /api/directory/stats": (EVERYONE, None),
+    "GET /api/clinics": (EVERYONE, None),
     "POST /api/courses/plan": (BOOKERS, _course),
     "POST /api/courses": (BOOKERS, _course),
     "GET /api/courses": (SIGNED_IN, None),

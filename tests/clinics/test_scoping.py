@@ -91,6 +91,7 @@ UNSCOPED = {
     "accounts/tokens.py": (1, "clinic_of: a bearer token names its clinic"),
     "scheduling/feeds.py": (1, "active_feed: a calendar feed's token names its clinic"),
     "notifications/services.py": (1, "deliver_due: delivery is the platform's, for every clinic"),
+    "directory/live.py": (1, "offered_by: the public directory reads what each clinic offers (its price list)"),
     "demo.py": (1, "the demo platform: users and the platform admin"),
     "ops/backup.py": (3, "a backup holds every clinic's rows, a restore writes them back"),
 }

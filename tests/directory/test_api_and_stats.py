@@ -64,5 +64,6 @@ def test_api_refuses_unknown_city_sort_or_procedure_naming_the_field(client, imp
 
 def test_api_stats_match_the_service(client, imported):
     body = {row["city"]: row for row in client.get("/api/directory/stats").json()["items"]}
-    assert body["krasnodar"] == {"city": "krasnodar", "salons": 3, "min_rub": 500, "median_rub": 935.0, "max_rub": 1800}
+    assert body["krasnodar"] == {"city": "krasnodar", "salons": 3, "min_rub": 500, "median_rub": 935.0, "max_rub": 1800,
+                                 "price_rows": 3, "sources": ["seed#prices"]}
     assert client.get("/api/directory/stats", {"procedure": "botox"}).status_code == 422

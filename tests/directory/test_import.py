@@ -129,15 +129,21 @@ def test_csv_import_and_its_errors(tmp_path: Path, capsys):
     assert PriceEntry.objects.count() == 1
 
 
-def test_the_platform_admin_confirms_a_reading_in_the_admin(client, users):
+def test_the_platform_admin_confirms_the_proposed_reading_in_the_admin_in_one_click(client, users):
     import_seed_prices()
     row = PendingRow.objects.get(name='Beauty and health club "Gioconda"')
-    choice = next(i for i, c in enumerate(row.candidates) if c["price_rub"] == 850)
     client.force_login(users["platform_admin"])
     listing = client.get("/admin/directory/pendingrow/").content.decode()
-    assert "Khvalynsky Boulevard, 2 — 850 ₽" in listing
-    client.post(
-        "/admin/directory/pendingrow/", {"action": f"confirm_reading_{choice + 1}", "_selected_action": [row.pk]}
-    )
+    assert "1) Khvalynsky Boulevard, 2 — 850 ₽ (z 1.22) ← proposed" in listing
+    client.post("/admin/directory/pendingrow/", {"action": "confirm_proposed_reading", "_selected_action": [row.pk]})
     salon = Salon.objects.get(address="Khvalynsky Boulevard, 2")
     assert salon.prices.get().amount_rub == 850
+    assert (salon.name_ru, salon.address_ru) == ("Клуб красоты и здоровья «Джоконда»", "Хвалынский бульвар, 2")
+
+
+def test_a_later_reading_is_still_one_action_away(client, users):
+    import_seed_prices()
+    row = PendingRow.objects.get(name='Beauty salon "Beauty Academy"')
+    client.force_login(users["platform_admin"])
+    client.post("/admin/directory/pendingrow/", {"action": "confirm_reading_2", "_selected_action": [row.pk]})
+    assert Salon.objects.get(name='Beauty salon "Beauty Academy"').address == "Pobedy Avenue, 2"

@@ -74,6 +74,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/procedures", procedures.router)
 api.add_router("/screening", screening.router)
 api.add_router("/directory", directory.router)
+api.add_router("/clinics", directory.clinics_router)
 api.add_router("", scheduling.router)
 api.add_router("", resources_api.router)
 api.add_router("", treatments.router)

@@ -1,13 +1,32 @@
-"""The salon directory: cities, salons, their prices, reviews and the booking requests clients send."""
+"""The salon directory: cities, salons, their prices, reviews and the booking requests clients send.
+
+A salon is a listing (its prices cited from a source, `PriceEntry`) until a clinic on the platform claims it and
+a platform admin approves the claim (`SalonClaim`); from then on the directory shows the clinic's live price
+list (`ClinicPrice`, the clinic's own) beside it. Statistics are computed from cited prices only.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cryoclinic.clinics.models import Clinic, ClinicOwned
+
+
+def validate_procedure(slug: str) -> None:
+    """A procedure of the knowledge base; the error names the known ones."""
+    from cryoclinic.knowledge.loader import knowledge_base
+
+    known = sorted(knowledge_base().procedures)
+    if slug not in known:
+        raise ValidationError(
+            _("Unknown procedure %(slug)s. Known procedures: %(known)s."),
+            params={"slug": repr(slug), "known": ", ".join(known)},
+            code="unknown_procedure",
+        )
 
 
 class City(models.Model):
@@ -27,9 +46,32 @@ class City(models.Model):
 
 
 class Salon(models.Model):
+    """A salon of the directory. `name` and `address` are as first listed (the importer's key, never corrected);
+    pages show the name and address in the page's language (`name_in`, `address_in`)."""
+
+    class NamesOrigin(models.TextChoices):
+        SOURCE_TRANSLATION = "source_translation", _(
+            "English as in the source's translation; Russian derived from it by back-transliteration"
+        )
+        IMPORT = "import", _("as in the imported price list")
+        CLINIC = "clinic", _("given by the clinic that runs the salon")
+        STAFF = "staff", _("entered by platform staff")
+
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="salons")
-    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("empty where the source gives none"))
-    address = models.CharField(_("address"), max_length=300)
+    name = models.CharField(
+        _("name as listed"),
+        max_length=200,
+        blank=True,
+        help_text=_("as first listed; empty where the source gives none"),
+    )
+    address = models.CharField(_("address as listed"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    address_ru = models.CharField(_("address (Russian)"), max_length=300, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    names_origin = models.CharField(
+        _("where the names come from"), max_length=20, choices=NamesOrigin.choices, default=NamesOrigin.STAFF
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164; empty where unknown"))
     email = models.EmailField(_("email for booking requests"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -53,6 +95,22 @@ class Salon(models.Model):
         from django.urls import reverse
 
         return reverse("directory-salon", args=[self.pk])
+
+    def name_in(self, language: str) -> str:
+        """The name in `language`, else in the other language, else as listed."""
+        first, second = (self.name_ru, self.name_en) if language.startswith("ru") else (self.name_en, self.name_ru)
+        return first or second or self.name
+
+    def address_in(self, language: str) -> str:
+        first, second = (
+            (self.address_ru, self.address_en) if language.startswith("ru") else (self.address_en, self.address_ru)
+        )
+        return first or second or self.address
+
+    @property
+    def on_platform(self) -> bool:
+        """Run by a live clinic of the platform: the directory shows the clinic's own prices and calendar."""
+        return self.clinic_id is not None and self.clinic.status == Clinic.Status.ACTIVE  # type: ignore[union-attr]
 
 
 class PriceEntry(models.Model):
@@ -78,7 +136,7 @@ class ClinicPrice(ClinicOwned):
     as the live price of the salon the clinic runs."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="prices", editable=False)
-    procedure = models.SlugField(_("procedure"))
+    procedure = models.SlugField(_("procedure"), validators=[validate_procedure])
     amount_rub = models.PositiveIntegerField(_("price, roubles"))
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,7 +152,8 @@ class ClinicPrice(ClinicOwned):
 
 
 class PendingRow(models.Model):
-    """An imported row whose split is ambiguous: staff pick the right reading in the admin."""
+    """An imported row whose split is ambiguous: staff confirm a reading in the admin. The candidates are stored
+    most plausible first, each with its robust z-score (`parsing.rank_readings`): the first is the proposal."""
 
     source = models.CharField(max_length=200)
     line = models.PositiveIntegerField()
@@ -102,7 +161,9 @@ class PendingRow(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="pending_rows")
     procedure = models.SlugField()
     name = models.CharField(max_length=200, blank=True)
-    candidates = models.JSONField(help_text=_("the possible readings: [{address, price_rub}]"))
+    candidates = models.JSONField(
+        help_text=_("the possible readings, most plausible first: [{address, price_rub, robust_z}]")
+    )
     resolved_salon = models.ForeignKey(Salon, null=True, blank=True, on_delete=models.SET_NULL)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -162,3 +223,49 @@ class BookingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.salon}: {self.name} {self.phone}"
+
+
+class SalonClaim(models.Model):
+    """A clinic's request to run a salon of the directory, with the names and addresses it corrects; a platform
+    admin approves or rejects it (`claims.py`). At most one claim per salon waits for a decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting a decision")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    salon = models.ForeignKey(Salon, on_delete=models.CASCADE, related_name="claims")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="salon_claims")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    address_ru = models.CharField(_("address (Russian)"), max_length=300)
+    address_en = models.CharField(_("address (English)"), max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["salon"], condition=Q(status="pending"), name="salon_claim_one_pending_per_salon"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="salon_claim_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="salon_claim_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salon} ← {self.clinic} ({self.get_status_display()})"

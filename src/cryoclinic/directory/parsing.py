@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 HEADER = re.compile(r"^Name of the clinic/salon\s*Address\s*Price\s*Telephone$", re.IGNORECASE)
@@ -22,6 +25,8 @@ NEEDS_NUMBER = {"st.", "building", "bldg", "p.", "lit.", "of.", "office", "house
 STREET_MARKER = re.compile(r"st\.\s")
 QUOTED = re.compile(r"[\"“«][^\"”»]+[\"”»](?=\S)")
 CASE_BOUNDARY = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
+MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal sample × 1.4826 estimates its standard deviation
+MIN_REFERENCE_PRICES = 3
 
 
 class ParseError(ValueError):
@@ -53,6 +58,37 @@ class Row:
 @dataclass
 class Table:
     rows: list[Row] = field(default_factory=list)
+
+    def certain_prices(self) -> list[int]:
+        """The prices of the rows read with certainty: the reference an ambiguous row is ranked against."""
+        return [row.readings[0].price_rub for row in self.rows if not row.ambiguous]
+
+
+@dataclass(frozen=True)
+class RankedReading:
+    reading: Reading
+    robust_z: float | None  # None: too few certain prices to rank against
+
+
+def rank_readings(readings: Sequence[Reading], reference_prices_rub: Sequence[int]) -> tuple[RankedReading, ...]:
+    """The readings of an ambiguous row, most plausible first, by how usual each price is among the table's
+    certain prices (the whole file: one city's table has only two other rows, too few to measure a spread).
+
+    Plausibility is the robust z-score of the price's logarithm, z = |ln p − median(ln P)| / (1.4826 · MAD(ln P)),
+    smaller being more plausible. Logarithms, because prices spread by ratios and a wrong split is off by a
+    factor (850 ₽ read as 50 ₽, 500 ₽ as 7 500 ₽), not by a fixed amount. The median and the median absolute
+    deviation rather than the mean and the standard deviation, because a few dozen prices already hold outliers
+    (1 800 ₽ in Krasnodar) that would stretch the spread and blur the ranking. The candidates themselves never
+    count in the reference. With fewer than three certain prices the readings keep their order, unranked; where
+    every certain price is the same (MAD 0), the plain distance in log units ranks them.
+    """
+    if len(reference_prices_rub) < MIN_REFERENCE_PRICES:
+        return tuple(RankedReading(r, None) for r in readings)
+    logs = [math.log(p) for p in reference_prices_rub]
+    centre = statistics.median(logs)
+    spread = MAD_TO_SIGMA * statistics.median(abs(x - centre) for x in logs) or 1.0
+    ranked = [RankedReading(r, round(abs(math.log(r.price_rub) - centre) / spread, 3)) for r in readings]
+    return tuple(sorted(ranked, key=lambda r: (r.robust_z, r.reading.price_rub)))
 
 
 def _price(text: str) -> int | None:

@@ -1,4 +1,4 @@
-"""Directory queries (search, sort, statistics) and the writes clients make (reviews, booking requests)."""
+"""Directory queries (search, sort, statistics, live prices) and the writes clients make (reviews, booking requests)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cryoclinic.accounts.roles import CLIENT, STAFF_ROLES, has_role
+from cryoclinic.clinics.models import Clinic
+from cryoclinic.knowledge import services as knowledge
 from cryoclinic.notifications.services import enqueue
 
+from . import live
 from .models import BookingRequest, City, ClinicPrice, PriceEntry, Review, Salon
 
 SortKey = Literal["price", "-price", "rating"]
@@ -33,7 +36,10 @@ class DirectoryError(ValueError):
 @dataclass(frozen=True)
 class SalonRow:
     salon: Salon
-    price_rub: int | None
+    price_rub: int | None  # on the platform: the clinic's live price; a listing: its lowest cited price
+    live: bool  # run by a live clinic of the platform
+    procedures: tuple[str, ...]  # on the platform: what its price list offers; a listing: what it has prices for
+    sources: tuple[str, ...]  # where a listing's prices are cited from
     rating_count: int
     rating_average: float | None
 
@@ -46,22 +52,48 @@ def city_by_slug(slug: str) -> City:
     return city
 
 
+def _cited(salon_ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
+    """Salon id -> (the procedures it has cited prices for, the sources they are cited from)."""
+    found: dict[int, tuple[set[str], set[str]]] = {}
+    rows = PriceEntry.objects.filter(salon_id__in=salon_ids).values_list("salon_id", "procedure", "source")
+    for salon_id, procedure, source in rows.distinct():
+        procedures, sources = found.setdefault(salon_id, (set(), set()))
+        procedures.add(procedure)
+        sources.add(source)
+    return found
+
+
 def search(*, city: str | None = None, procedure: str | None = None, sort: str = "price") -> list[SalonRow]:
-    """Salons with their lowest price for the procedure and their approved-review rating."""
+    """Salons with their price for the procedure and their approved-review rating. A salon on the platform shows
+    its clinic's live price and is found for what its price list offers; a listing, its lowest cited price."""
     if sort not in SORT_KEYS:
         raise DirectoryError("sort", f"Unknown sort {sort!r}; use one of: {', '.join(SORT_KEYS)}.")
-    salons = Salon.objects.select_related("city")
+    salons = Salon.objects.select_related("city", "clinic")
     price_filter = Q(prices__procedure=procedure) if procedure else Q()
     if city:
         salons = salons.filter(city=city_by_slug(city))
     if procedure:
-        salons = salons.filter(prices__procedure=procedure).distinct()
+        salons = salons.filter(Q(clinic__status=Clinic.Status.ACTIVE) | Q(prices__procedure=procedure)).distinct()
     salons = salons.annotate(
         price=Min("prices__amount_rub", filter=price_filter),
         rating_count=Count("reviews", filter=Q(reviews__status=Review.Status.APPROVED), distinct=True),
         rating_average=Avg("reviews__stars", filter=Q(reviews__status=Review.Status.APPROVED)),
     )
-    rows = [SalonRow(s, s.price, s.rating_count, s.rating_average) for s in salons]  # type: ignore[attr-defined]
+    found = list(salons)
+    live_lists = live.price_lists(s.clinic for s in found if s.on_platform)  # type: ignore[misc]
+    cited = _cited([s.pk for s in found if not s.on_platform])
+    rows = []
+    for s in found:
+        rating = (s.rating_count, s.rating_average)  # type: ignore[attr-defined]
+        if s.on_platform:
+            offer = live_lists[s.clinic_id]  # type: ignore[index]
+            if procedure and procedure not in offer:
+                continue
+            price = offer.get(procedure) if procedure else min(offer.values(), default=None)
+            rows.append(SalonRow(s, price, True, tuple(offer), (), *rating))
+        else:
+            procedures, sources = cited.get(s.pk, (set(), set()))
+            rows.append(SalonRow(s, s.price, False, tuple(sorted(procedures)), tuple(sorted(sources)), *rating))  # type: ignore[attr-defined]
     if sort == "rating":
         rows.sort(key=lambda r: (r.rating_average is None, -(r.rating_average or 0), -r.rating_count, r.salon.pk))
     else:
@@ -80,23 +112,72 @@ class CityStats:
     min_rub: int
     median_rub: float
     max_rub: int
+    price_rows: int  # the cited prices read (a salon with several counts once, at its lowest)
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatsBasis:
+    """What the statistics are computed from: cited prices only, never a clinic's live or fictional price."""
+
+    price_rows: int
+    sources: tuple[str, ...]
 
 
 def stats(procedure: str) -> list[CityStats]:
-    """Per city: how many salons price the procedure, and the minimum, median and maximum of their prices."""
+    """Per city, from the prices cited from sources (`PriceEntry`) only: how many salons price the procedure,
+    and the minimum, median and maximum of their prices. The clinics' live prices are not in them
+    (`live_prices` lists those apart)."""
     by_city: dict[int, list[int]] = {}
     cities: dict[int, City] = {}
     lowest: dict[tuple[int, int], int] = {}
+    rows: dict[int, int] = {}
+    sources: dict[int, set[str]] = {}
     for entry in PriceEntry.objects.filter(procedure=procedure).select_related("salon__city"):
-        key = (entry.salon.city_id, entry.salon_id)
+        city_id = entry.salon.city_id
+        key = (city_id, entry.salon_id)
         lowest[key] = min(lowest.get(key, entry.amount_rub), entry.amount_rub)
-        cities[entry.salon.city_id] = entry.salon.city
+        cities[city_id] = entry.salon.city
+        rows[city_id] = rows.get(city_id, 0) + 1
+        sources.setdefault(city_id, set()).add(entry.source)
     for (city_id, _salon_id), price in lowest.items():
         by_city.setdefault(city_id, []).append(price)
-    return sorted(
-        (CityStats(cities[c], len(p), min(p), float(statistics.median(p)), max(p)) for c, p in by_city.items()),
-        key=lambda s: s.city.name_en,
+    found = [
+        CityStats(cities[c], len(p), min(p), float(statistics.median(p)), max(p), rows[c], tuple(sorted(sources[c])))
+        for c, p in by_city.items()
+    ]
+    return sorted(found, key=lambda s: s.city.name_en)
+
+
+def stats_basis(city_stats: list[CityStats]) -> StatsBasis:
+    return StatsBasis(
+        sum(s.price_rows for s in city_stats), tuple(sorted({src for s in city_stats for src in s.sources}))
     )
+
+
+@dataclass(frozen=True)
+class LivePrice:
+    salon: Salon
+    amount_rub: int
+
+
+def live_prices(procedure: str, city: str | None = None) -> list[LivePrice]:
+    """The live prices of the clinics on the platform for the procedure, by price: shown apart from the
+    statistics, never mixed into them."""
+    salons = Salon.objects.filter(clinic__status=Clinic.Status.ACTIVE).select_related("city", "clinic")
+    if city:
+        salons = salons.filter(city__slug=city)
+    found = list(salons)
+    lists = live.price_lists(s.clinic for s in found)  # type: ignore[misc]
+    prices = [LivePrice(s, lists[s.clinic_id][procedure]) for s in found if procedure in lists[s.clinic_id]]  # type: ignore[index]
+    return sorted(prices, key=lambda p: (p.amount_rub, p.salon.pk))
+
+
+def source_name(ref: str, language: str) -> str:
+    """A cited price's source as people read it: the source article's section, or the source as recorded."""
+    if ref.startswith("seed#"):
+        return knowledge.sources().label(ref, language, short=True)
+    return ref
 
 
 def clinic_price_rub(procedure: str) -> int | None:

@@ -1,20 +1,32 @@
-"""Public directory pages, the booking request, reviews, and the clinic's leads."""
+"""Public directory pages, the booking request, reviews, and the clinic's leads.
+
+The pages add the next free time of a salon on the platform from its clinic's calendar (`scheduling.availability`):
+the composition happens here, so that the directory's services stay below scheduling, which reads their prices."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cryoclinic.accounts.access import public, roles_required
-from cryoclinic.accounts.roles import ADMIN, CLIENT, RECEPTION
+from cryoclinic.accounts.roles import ADMIN, CLIENT, RECEPTION, has_role
+from cryoclinic.clinics.models import Clinic
 from cryoclinic.knowledge import services as knowledge
+from cryoclinic.scheduling import availability
 
-from . import services
+from . import claims, live, services
 from .charts import stats_chart_svg
 from .forms import BookingRequestForm, ReviewForm
-from .models import BookingRequest, City, Review, Salon
+from .models import BookingRequest, City, Review, Salon, SalonClaim
+
+
+def _next_free(clinics: list[Clinic], procedure: str) -> dict[int, object]:
+    """Clinic id -> the start of its next free session of the procedure (None: nothing free soon)."""
+    unique = {c.pk: c for c in clinics}.values()
+    return {clinic.pk: availability.next_free_start(clinic, procedure) for clinic in unique}
 
 
 @public
@@ -31,13 +43,22 @@ def directory(request: HttpRequest) -> HttpResponse:
     if city:
         stats = [s for s in stats if s.city.slug == city]
     language = get_language() or "ru"
+    basis = services.stats_basis(stats)
+    next_free = _next_free([r.salon.clinic for r in rows if r.live], procedure)  # type: ignore[misc]
     context = {
-        "rows": [(r, services.rating_label(r.rating_count, r.rating_average)) for r in rows],
+        "rows": [
+            (r, services.rating_label(r.rating_count, r.rating_average), next_free.get(r.salon.clinic_id or 0))
+            for r in rows
+        ],
         "cities": City.objects.order_by("name_en"),
         "procedures": knowledge.list_procedures(),
         "selected": {"city": city or "", "procedure": procedure, "sort": sort},
         "stats": stats,
+        "basis": basis,
+        "basis_sources": [services.source_name(ref, language) for ref in basis.sources],
+        "live_prices": services.live_prices(procedure, city),
         "chart": stats_chart_svg(stats, language),
+        "language": language,
     }
     return render(request, "directory/directory.html", context)
 
@@ -46,10 +67,27 @@ def _salon_context(request: HttpRequest, salon: Salon, **extra: object) -> dict[
     approved = salon.reviews.filter(status=Review.Status.APPROVED).select_related("author")
     count = approved.count()
     average = sum(r.stars for r in approved) / count if count else None
+    language = get_language() or "ru"
+    on_platform = salon.on_platform
+    procedure_names = {p.slug: p.name for p in knowledge.list_procedures()}
+    live_rows = [
+        (slug, procedure_names.get(slug), amount, availability.next_free_start(salon.clinic, slug))  # type: ignore[arg-type]
+        for slug, amount in (live.price_list(salon.clinic) if on_platform else {}).items()  # type: ignore[arg-type]
+    ]
+    prices = list(salon.prices.all())
+    is_clinic_admin = request.user.is_authenticated and has_role(request.user, ADMIN)
     return {
         "salon": salon,
-        "prices": salon.prices.all(),
-        "procedure_names": {p.slug: p.name for p in knowledge.list_procedures()},
+        "salon_name": salon.name_in(language),
+        "salon_address": salon.address_in(language),
+        "on_platform": on_platform,
+        "live_rows": live_rows,
+        "prices": prices,
+        "sources": sorted({services.source_name(p.source, language) for p in prices}),
+        "pending_claim": SalonClaim.objects.filter(salon=salon, status=SalonClaim.Status.PENDING).first(),
+        "claim_refusal": claims.may_claim(request.user, salon) if is_clinic_admin else None,
+        "is_clinic_admin": is_clinic_admin,
+        "procedure_names": procedure_names,
         "reviews": approved,
         "rating": services.rating_label(count, average),
         "request_form": BookingRequestForm(),
@@ -61,7 +99,7 @@ def _salon_context(request: HttpRequest, salon: Salon, **extra: object) -> dict[
 
 @public
 def salon_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    salon = get_object_or_404(Salon.objects.select_related("city"), pk=pk)
+    salon = get_object_or_404(Salon.objects.select_related("city", "clinic"), pk=pk)
     return render(request, "directory/salon.html", _salon_context(request, salon))
 
 
@@ -73,6 +111,9 @@ def booking_request(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = request.POST.get("procedure") or "facial-cryomassage"
     if procedure not in knowledge.procedure_slugs():
         form.add_error(None, f"Unknown procedure {procedure!r}.")
+    elif salon.on_platform and procedure not in (live.price_list(salon.clinic) or {procedure: 0}):  # type: ignore[arg-type]
+        # A clinic that has not published its price list yet still takes requests for any procedure.
+        form.add_error(None, _("The clinic does not offer this procedure: choose one of its price list."))
     if form.is_valid():
         try:
             booking = services.request_booking(
