@@ -108,6 +108,9 @@ NOT_CLINIC_RECORDS = {
     "directory/salons/<int:pk>/request/<int:request_id>/": "the platform's directory (the browser's own request)",
     "directory/salons/<int:pk>/review/": "the platform's directory",
     "staff/reports/<slug:slug>.csv": "a report of the active clinic, no record named",
+    "staff/salons/<int:pk>/claim/": "a salon of the platform's directory (a claim is the platform's to decide)",
+    "platform/directory/claims/<int:pk>/": "the platform admin's decision on a claim",
+    "platform/directory/rows/<int:pk>/confirm/": "the platform admin's import queue",
     "calendar/<str:token>.ics": "the token is the credential: it opens its own clinic's feed only",
 }
 
@@ -163,6 +166,7 @@ API: dict[str, list[Call]] = {
     "GET /api/clients": [Call("GET", "/api/clients?q=Алёна", STAFF)],
     "POST /api/clients": [],
     "GET /api/procedures": [],
+    "GET /api/clinics": [],
     "GET /api/procedures/{slug}": [],
     "POST /api/screening": [],
     "GET /api/directory/cities": [],

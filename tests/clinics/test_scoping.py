@@ -37,6 +37,7 @@ SHARED = {
     "directory.PriceEntry": "prices cited from a source, shown to everyone",
     "directory.PendingRow": "the platform's import queue for the source's table",
     "directory.Review": "the platform's reviews, moderated by the platform admin",
+    "directory.SalonClaim": "a clinic's claim of a directory salon, decided by the platform admin",
     "directory.BookingRequest": "requests to a salon from the public directory (listings have no clinic)",
     "accounts.PlatformAuditEvent": "the platform's own log: what happened outside any clinic",
     "notifications.PlatformMessage": "the platform's own messages (to salons not on the platform)",
