@@ -39,6 +39,7 @@ SHARED = {
     "directory.Review": "the platform's reviews, moderated by the platform admin",
     "directory.SalonClaim": "a clinic's claim of a directory salon, decided by the platform admin",
     "directory.BookingRequest": "requests to a salon from the public directory (listings have no clinic)",
+    "accounts.PhoneNumber": "a person's own phone, the same for every clinic they visit",
     "accounts.PlatformAuditEvent": "the platform's own log: what happened outside any clinic",
     "notifications.PlatformMessage": "the platform's own messages (to salons not on the platform)",
 }

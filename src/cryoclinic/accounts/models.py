@@ -63,3 +63,14 @@ class ApiToken(ClinicOwned):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PhoneNumber(models.Model):
+    """A person's own mobile number (E.164), verified by a code sent by SMS; one number, one account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_number")
+    phone = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +79123456789")
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.phone} ({'verified' if self.verified_at else 'unverified'})"

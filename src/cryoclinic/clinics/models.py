@@ -40,6 +40,12 @@ class Clinic(models.Model):
     email = models.EmailField(blank=True, help_text=_("where the clinic's alerts go (stock, follow-up tasks)"))
     time_zone = models.CharField(max_length=64, default="Europe/Moscow", validators=[validate_time_zone])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    cancel_notice_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text=_(
+            "the clinic's own policy: clients may cancel or move a session online up to this many hours before it"
+        ),
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -116,6 +116,7 @@ class Course(ClinicOwned):
     """A course of one procedure for one client, under the course rules it was planned with (a snapshot)."""
 
     class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested: the clinic confirms")
         ACTIVE = "active", _("active")
         FLAGGED = "flagged", _("interval broken: staff decide")
         COMPLETED = "completed", _("completed")
@@ -157,6 +158,7 @@ class Appointment(ClinicOwned):
     """One session. Two live appointments never overlap on a practitioner or a room (see the migrations)."""
 
     class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested: the clinic confirms")
         BOOKED = "booked", _("booked")
         DONE = "done", _("done")
         NO_SHOW = "no_show", _("no show")
@@ -186,7 +188,8 @@ class Appointment(ClinicOwned):
         constraints = [
             models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="appointment_positive"),
             models.CheckConstraint(
-                condition=Q(status__in=["booked", "done", "no_show", "cancelled"]), name="appointment_status_known"
+                condition=Q(status__in=["requested", "booked", "done", "no_show", "cancelled"]),
+                name="appointment_status_known",
             ),
         ]
 

@@ -33,6 +33,7 @@ from cryoclinic.knowledge import services as knowledge
 from cryoclinic.screening.services import BookingCheck, may_book
 from cryoclinic.treatments.history import adverse_event_codes
 
+from . import signals
 from .models import Appointment, Clinic, ClosedDay, Course, Practitioner, Room
 from .planner import plan_course
 from .planning import (
@@ -395,6 +396,10 @@ def change_appointment(
     if status is not None:
         appointment.status = status
         appointment.save(update_fields=["status"])
+        if status == Appointment.Status.CANCELLED:
+            signals.appointment_cancelled.send(
+                Appointment, appointment=appointment, by=by, within_notice=within_notice(appointment)
+            )
     if appointment.course is not None and (starts_at is not None or status in ("cancelled", "no_show")):
         replan_rest(appointment.course, after=appointment)
     return appointment
@@ -408,12 +413,16 @@ def decide(course: Course, decision: str, *, by: User) -> Course:
     if course.status != Course.Status.FLAGGED:
         raise SchedulingError("decision", "Only a flagged course needs a decision.")
     course.decision, course.decided_by, course.decided_at = decision, by, timezone.now()
+    cancelled: list[Appointment] = []
     if decision == Course.Decision.RESTART:
-        course.appointments.filter(status=Appointment.Status.BOOKED).update(status=Appointment.Status.CANCELLED)
+        cancelled = list(course.appointments.filter(status=Appointment.Status.BOOKED))
+        Appointment.objects.filter(pk__in=[a.pk for a in cancelled]).update(status=Appointment.Status.CANCELLED)
         course.status = Course.Status.CANCELLED
     else:
         course.status = Course.Status.ACTIVE
     course.save(update_fields=["decision", "decided_by", "decided_at", "status"])
+    if cancelled:  # the clinic restarts the course: never the client's late cancellation
+        signals.course_cancelled.send(Course, course=course, appointments=cancelled, by=by, within_notice=True)
     return course
 
 
@@ -437,4 +446,15 @@ def cancel_course(course: Course, *, reason: str, by: User | None) -> tuple[Cour
     locked.status, locked.cancel_reason = Course.Status.CANCELLED, reason[:300]
     locked.cancelled_by, locked.cancelled_at = by, now
     locked.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
+    sessions = list(Appointment.objects.filter(pk__in=cancelled).order_by("starts_at"))
+    signals.course_cancelled.send(
+        Course, course=locked, appointments=sessions, by=by,
+        within_notice=all(within_notice(a, now=now) for a in sessions),
+    )
     return locked, cancelled
+
+
+def within_notice(appointment: Appointment, *, now: dt.datetime | None = None) -> bool:
+    """Whether it is at least the clinic's notice (its `cancel_notice_hours`) before the appointment starts."""
+    now = now or timezone.now()
+    return appointment.starts_at - now >= dt.timedelta(hours=appointment.clinic.cancel_notice_hours)
