@@ -25,7 +25,8 @@ def test_the_schema_keeps_the_co_location_rules():
 def test_the_doc_holds_the_current_migration_and_names_every_table():
     text = DOC.read_text()
     block = re.search(r"```sql\n(.*?)\n```", text, re.S)
-    assert block is not None and block.group(1) == "\n".join(citus.statements()), "run manage.py citus_plan --doc docs/scale-out.md"
+    refresh = "run manage.py citus_plan --doc docs/scale-out.md"
+    assert block is not None and block.group(1) == "\n".join(citus.statements()), refresh
     for model in [*clinic_owned_models(), *citus.shared_models()]:
         assert f"`{model._meta.db_table}`" in text, model._meta.db_table
 
