@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cryoclinic.clinics.middleware.ClinicMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cryoclinic.accounts.idle.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "cryoclinic.api.middleware.ApiErrorShapeMiddleware",
@@ -198,6 +201,23 @@ SMS_RU_API_ID = os.environ.get("SMS_RU_API_ID", "")
 SMS_RU_URL = os.environ.get("SMS_RU_URL", "https://sms.ru/sms/send")
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff who can read health records are signed out after this long without a request (accounts/idle.py).
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+# Content-Security-Policy on every response (django-csp): scripts, styles and everything else from this site
+# only; no inline script or style anywhere (templates keep them in static files), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -147,6 +147,7 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
 
         target = target.replace("{appointment}", str(load_demo_session(current_clinic(), record).pk))
     response = client.get(target)
+    assert "script-src 'self'" in response.headers.get("Content-Security-Policy", ""), target  # every response
     if who in MATRIX[url]:
         # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.
         reached_only = url.startswith("/en/photos/") or url.endswith(

@@ -23,9 +23,9 @@ RECORDERS = {"admin", "practitioner"}
 BOOKERS = {"admin", "reception"}
 
 
-def _monday() -> str:
+def _monday(plus_days: int = 0) -> str:
     today = timezone.localdate()
-    return (today + dt.timedelta(days=7 - today.weekday())).isoformat()
+    return (today + dt.timedelta(days=7 - today.weekday() + plus_days)).isoformat()
 
 
 def _course(world: dict[str, int]) -> dict[str, Any]:
@@ -56,6 +56,7 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
     "GET /api/clinic": (STAFF, None),
     "GET /api/practitioners": (STAFF, None),
     "GET /api/rooms": (STAFF, None),
+    "GET /api/calendar": (STAFF, lambda w: {"start": _monday(), "end": _monday(1)}),
     "POST /api/practitioners/{practitioner_id}/absences": (
         {"admin"},
         lambda w: {"starts_at": "2031-02-03T09:00:00Z", "ends_at": "2031-02-03T18:00:00Z"},
@@ -130,6 +131,8 @@ def _call(client, operation: str, world: dict[str, int], **headers: str):
     make_body = MATRIX[operation][1]
     data = json.dumps(make_body(world)) if make_body else None
     kwargs: dict[str, Any] = {"content_type": "application/json", "data": data} if method != "get" else {}
+    if method == "get" and make_body:  # a GET's valid request is its query
+        kwargs = {"data": make_body(world)}
     return getattr(client, method)(_url(operation, world), headers=headers, **kwargs)
 
 

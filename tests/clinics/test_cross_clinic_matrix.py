@@ -175,6 +175,7 @@ API: dict[str, list[Call]] = {
     "GET /api/clinic": [],
     "GET /api/practitioners": [],
     "GET /api/rooms": [],
+    "GET /api/calendar": [],
     "POST /api/clinic/closed-days": [],
     "POST /api/dosimetry/dwell": [],
     "POST /api/dosimetry/freeze": [],

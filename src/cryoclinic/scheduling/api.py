@@ -3,6 +3,7 @@ checked; every row is the token's (or the signed-in person's) clinic's, another 
 
 import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -19,8 +20,8 @@ from cryoclinic.clients.models import Client, client_of
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.state import current_clinic
 
-from . import services
-from .models import Appointment, Course
+from . import grid, services
+from .models import Appointment, Course, Practitioner, Room
 from .planning import PlannedSession, TimeWindow
 
 router = Router(tags=["scheduling"])
@@ -105,6 +106,8 @@ class AppointmentOut(Schema):
 class AppointmentPatch(Schema):
     status: Literal["booked", "done", "no_show", "cancelled"] | None = None
     starts_at: dt.datetime | None = None
+    practitioner: Id | None = Field(None, description="move to this practitioner (same clinic)")
+    room: Id | None = Field(None, description="move to this room (same clinic)")
 
 
 def _booking_input(request: HttpRequest, payload: PlanIn) -> services.PlanInput | HttpResponse:
@@ -334,17 +337,92 @@ def patch_appointment(
     appointment = _visible(request).filter(pk=appointment_id).first()
     if appointment is None:
         return invalid(request, "appointment_id", f"No appointment #{appointment_id} that you may see.", status=404)
-    if payload.starts_at is not None or payload.status not in (None, "cancelled"):
+    moving = payload.starts_at is not None or payload.practitioner is not None or payload.room is not None
+    if moving or payload.status not in (None, "cancelled"):
         refused = refuse_unless(request, *BOOKERS, PRACTITIONER)  # a client may only cancel their own
         if refused is not None:
             return refused
     if payload.starts_at is not None and payload.starts_at < timezone.now():
         return invalid(request, "starts_at", "An appointment cannot be moved into the past.")
+    for field, model in (("practitioner", Practitioner), ("room", Room)):
+        wanted = getattr(payload, field)
+        if wanted is not None and not model.objects.filter(pk=wanted).exists():
+            return invalid(request, field, f"No {field} #{wanted} in this clinic.", status=404)
     try:
-        services.change_appointment(appointment, status=payload.status, starts_at=payload.starts_at, by=request.user)  # type: ignore[arg-type]
+        services.change_appointment(
+            appointment, status=payload.status, starts_at=payload.starts_at, by=request.user,  # type: ignore[arg-type]
+            practitioner_id=payload.practitioner, room_id=payload.room,
+        )
     except services.SchedulingError as exc:
         return invalid(request, exc.field, str(exc))
     except services.BookingConflict as exc:
         return invalid(request, "starts_at", str(exc), status=409)
     appointment.refresh_from_db()
     return _out(appointment)
+
+
+class GridColumnOut(Schema):
+    id: int
+    title: str
+
+
+class GridEntryOut(Schema):
+    id: int
+    column: int
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    status: str
+    course: int | None
+    session_number: int | None
+    sessions_in_course: int | None
+    flagged: bool
+
+
+class GridShadeOut(Schema):
+    column: int | None = Field(description="the practitioner or room; null: the whole clinic")
+    start: dt.datetime
+    end: dt.datetime
+    reason: str
+
+
+class GridOut(Schema):
+    by: str
+    offset: str = Field(description="the clinic's UTC offset on the first day, e.g. +03:00")
+    columns: list[GridColumnOut]
+    entries: list[GridEntryOut]
+    shades: list[GridShadeOut]
+    opens: LocalTime
+    closes: LocalTime
+
+
+@router.get(
+    "/calendar",
+    response={200: GridOut} | errors(401, 403, 422),
+    summary="The reception calendar's time grid: columns (practitioners or rooms), appointments, closed time",
+    auth=SESSION_OR_TOKEN,
+)
+def calendar_grid(
+    request: HttpRequest,
+    start: dt.date,
+    end: dt.date,
+    by: Literal["practitioner", "room"] = "practitioner",
+) -> GridOut | HttpResponse:
+    refused = refuse_unless(request, *STAFF_ROLES)
+    if refused is not None:
+        return refused
+    days = (end - start).days
+    if not 1 <= days <= grid.MAX_DAYS:
+        return invalid(request, "end", f"end must be 1 to {grid.MAX_DAYS} days after start (exclusive).")
+    shown = grid.grid(_clinic(), start, days, by=by)
+    audit.record(request.user, "view", ("scheduling.calendar", start.isoformat()), request=request, detail=f"{by} grid")
+    offset = dt.datetime.combine(start, dt.time(12), tzinfo=ZoneInfo(_clinic().time_zone)).strftime("%z")
+    return GridOut(
+        by=by,
+        offset=f"{offset[:3]}:{offset[3:]}",
+        columns=[GridColumnOut(**vars(c)) for c in shown.columns],
+        entries=[GridEntryOut(**vars(e)) for e in shown.entries],
+        shades=[GridShadeOut(**vars(s)) for s in shown.shades],
+        opens=shown.opens,
+        closes=shown.closes,
+    )

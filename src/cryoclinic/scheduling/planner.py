@@ -384,7 +384,7 @@ class _Occupancy:
         self._add("room", slot.room_id, interval)
 
 
-def _inside(windows: Sequence[TimeWindow], local_start: dt.datetime, local_end: dt.datetime) -> bool:
+def inside_windows(windows: Sequence[TimeWindow], local_start: dt.datetime, local_end: dt.datetime) -> bool:
     weekday = local_start.weekday()
     return any(local_start.time() >= s and local_end.time() <= e for s, e in _windows(windows, weekday))
 
@@ -415,14 +415,14 @@ def validate_plan(
         if day in clinic.closed_days:
             problems.append(f"{label}: the clinic is closed")
 
-        if not _inside(clinic.opening_hours, local_start, local_end):
+        if not inside_windows(clinic.opening_hours, local_start, local_end):
             problems.append(f"{label}: outside opening hours")
-        if not _inside(request.availability, local_start, local_end):
+        if not inside_windows(request.availability, local_start, local_end):
             problems.append(f"{label}: outside the client's windows")
         practitioner = practitioners.get(session.practitioner_id)
         if practitioner is None or request.procedure not in practitioner.procedures:
             problems.append(f"{label}: the practitioner does not perform the procedure")
-        elif not _inside(practitioner.hours, local_start, local_end):
+        elif not inside_windows(practitioner.hours, local_start, local_end):
             problems.append(f"{label}: outside the practitioner's hours")
         elif any(Interval(session.start, session.end).overlaps(a) for a in practitioner.absences):
             problems.append(f"{label}: the practitioner is absent")

@@ -26,6 +26,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryoclinic.clients.models import Client
 from cryoclinic.directory.services import clinic_price_rub
@@ -35,7 +36,7 @@ from cryoclinic.treatments.history import adverse_event_codes
 
 from . import signals
 from .models import Appointment, Clinic, ClosedDay, Course, Practitioner, Room
-from .planner import plan_course
+from .planner import inside_windows, plan_course
 from .planning import (
     Busy,
     ClinicSpec,
@@ -364,20 +365,86 @@ def replan_rest(course: Course, *, after: Appointment) -> PlanResult:
     return result
 
 
+def move_problems(
+    appointment: Appointment, starts_at: dt.datetime, *, practitioner_id: int | None = None,
+    room_id: int | None = None,
+) -> list[str]:
+    """The planner's rules for one session moved to `starts_at` (and perhaps to another practitioner or room):
+    the clinic open, the practitioner working, present and trained, the room fit, and a course session kept at
+    the knowledge base's interval from the session before it. Overlaps are the database's (and `_write`'s)."""
+    clinic = appointment.clinic
+    spec = clinic_spec(clinic)
+    tz = spec.time_zone
+    local_start = starts_at.astimezone(tz)
+    local_end = (starts_at + (appointment.ends_at - appointment.starts_at)).astimezone(tz)
+    practitioners = {p.id: p for p in spec.practitioners}
+    rooms = {r.id: r for r in spec.rooms}
+    practitioner = practitioners.get(practitioner_id or appointment.practitioner_id)
+    room = rooms.get(room_id or appointment.room_id)
+    problems = []
+    if local_start.date() in spec.closed_days:
+        problems.append(_("The clinic is closed on %(day)s.") % {"day": local_start.date().isoformat()})
+    if local_start.date() != local_end.date() or not inside_windows(spec.opening_hours, local_start, local_end):
+        problems.append(_("%(time)s is outside the clinic's opening hours.") % {"time": f"{local_start:%H:%M}"})
+    if practitioner is None or appointment.procedure not in practitioner.procedures:
+        problems.append(_("This practitioner does not perform the procedure."))
+    elif not inside_windows(practitioner.hours, local_start, local_end):
+        problems.append(_("%(time)s is outside the practitioner's working hours.") % {"time": f"{local_start:%H:%M}"})
+    elif any(Interval(starts_at, local_end).overlaps(a) for a in practitioner.absences):
+        problems.append(_("The practitioner is absent then."))
+    if room is None or (room.procedures is not None and appointment.procedure not in room.procedures):
+        problems.append(_("This room does not allow the procedure."))
+    problems += _interval_problems(appointment, local_start.date(), tz)
+    return problems
+
+
+def _interval_problems(appointment: Appointment, day: dt.date, tz: ZoneInfo) -> list[str]:
+    """A course session keeps the knowledge base's days from the session before it (the later ones are
+    re-planned after the move)."""
+    if appointment.course is None or not appointment.session_number or appointment.session_number == 1:
+        return []
+    before = (
+        appointment.course.appointments.filter(LIVE, session_number__lt=appointment.session_number)
+        .order_by("-session_number").first()
+    )
+    if before is None:
+        return []
+    rules = _rules_of(appointment.course)
+    gap = (day - before.starts_at.astimezone(tz).date()).days
+    if rules.min_gap_days <= gap <= rules.max_gap_days:
+        return []
+    return [
+        _("A course session comes %(min)s–%(max)s days after the one before it (%(day)s); this is %(gap)s days "
+          "(source: the knowledge base's course rules).")
+        % {"min": rules.min_gap_days, "max": rules.max_gap_days, "day": before.starts_at.astimezone(tz).date(),
+           "gap": gap}
+    ]
+
+
 @transaction.atomic
 def change_appointment(
-    appointment: Appointment, *, status: str | None = None, starts_at: dt.datetime | None = None, by: User | None = None
+    appointment: Appointment, *, status: str | None = None, starts_at: dt.datetime | None = None,
+    by: User | None = None, practitioner_id: int | None = None, room_id: int | None = None,
 ) -> Appointment:
-    """Move, cancel, or mark done / no-show. A moved, cancelled or missed course session re-plans the rest."""
+    """Move (in time, or to another practitioner or room), cancel, or mark done / no-show. A move keeps the
+    planner's rules (`move_problems`) and the database's no-overlap constraints; a moved, cancelled or missed
+    course session re-plans the rest."""
     if status is not None and status not in Appointment.Status.values:
         raise SchedulingError(
             "status", f"Unknown status {status!r}; use one of {', '.join(Appointment.Status.values)}."
         )
-    if starts_at is not None:
+    moving = starts_at is not None or practitioner_id is not None or room_id is not None
+    if moving:
         if appointment.status != Appointment.Status.BOOKED:
             raise SchedulingError("starts_at", "Only a booked appointment can be moved.")
+        starts_at = starts_at or appointment.starts_at
+        problems = move_problems(appointment, starts_at, practitioner_id=practitioner_id, room_id=room_id)
+        if problems:
+            raise SchedulingError("starts_at", " ".join(problems))
         duration = appointment.ends_at - appointment.starts_at
         appointment.starts_at, appointment.ends_at = starts_at, starts_at + duration
+        appointment.practitioner_id = practitioner_id or appointment.practitioner_id
+        appointment.room_id = room_id or appointment.room_id
         message = _conflict_message(
             appointment.clinic,
             appointment.practitioner_id,
@@ -390,7 +457,7 @@ def change_appointment(
             raise BookingConflict(message)
         try:
             with transaction.atomic():
-                appointment.save(update_fields=["starts_at", "ends_at"])
+                appointment.save(update_fields=["starts_at", "ends_at", "practitioner", "room"])
         except IntegrityError as exc:
             raise BookingConflict("The slot was taken by another booking a moment ago.") from exc
     if status is not None:
@@ -400,7 +467,7 @@ def change_appointment(
             signals.appointment_cancelled.send(
                 Appointment, appointment=appointment, by=by, within_notice=within_notice(appointment)
             )
-    if appointment.course is not None and (starts_at is not None or status in ("cancelled", "no_show")):
+    if appointment.course is not None and (moving or status in ("cancelled", "no_show")):
         replan_rest(appointment.course, after=appointment)
     return appointment
 

@@ -80,6 +80,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "procedures": [p for p in knowledge.list_procedures() if p.course.sessions_per_course],
         "weekdays": range(7),
         "flagged": Course.objects.filter(clinic=clinic, status=Course.Status.FLAGGED).select_related("client"),
+        "practitioners": Practitioner.objects.filter(clinic=clinic).order_by("pk"),
     }
     return render(request, "scheduling/calendar.html", context)
 
