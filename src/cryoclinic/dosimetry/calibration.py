@@ -233,5 +233,6 @@ def posterior(readings: list[Reading]) -> Posterior:
         flagged=flagged,
         calibrated=used > 0,
     )
-    result.low_w_m2k, result.median_w_m2k, result.high_w_m2k = (float(v) for v in result.quantile(np.array([0.05, 0.5, 0.95])))
+    low, median, high = result.quantile(np.array([0.05, 0.5, 0.95]))
+    result.low_w_m2k, result.median_w_m2k, result.high_w_m2k = float(low), float(median), float(high)
     return result
