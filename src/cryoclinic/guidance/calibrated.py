@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from cryoclinic.charts import line_plot
 from cryoclinic.dosimetry import answers, uncertainty
 from cryoclinic.dosimetry.calibration import Posterior
@@ -18,6 +20,28 @@ from cryoclinic.dosimetry.model import Scenario, scenario
 
 from . import calibrate
 
+INPUTS = {
+    "coolant_h_w_m2k": _("coolant coefficient"),
+    "coolant_c": _("coolant temperature"),
+    "epidermis_mm": _("epidermis thickness"),
+    "dermis_mm": _("dermis thickness"),
+    "fat_mm": _("fat thickness"),
+    "k_epidermis_w_mk": _("epidermis conductivity"),
+    "k_dermis_w_mk": _("dermis conductivity"),
+    "k_fat_w_mk": _("fat conductivity"),
+    "c_epidermis_j_m3k": _("epidermis heat capacity"),
+    "c_dermis_j_m3k": _("dermis heat capacity"),
+    "c_fat_j_m3k": _("fat heat capacity"),
+    "perfusion_w_m3k": _("blood perfusion"),
+    "liquidus_c": _("freezing point"),
+    "solidus_c": _("end of freezing"),
+    "latent_j_m3": _("latent heat"),
+    "frozen_k_ratio": _("frozen conductivity ratio"),
+    "frozen_c_ratio": _("frozen heat capacity ratio"),
+    "air_c": _("room temperature"),
+    "air_h_w_m2k": _("room air coefficient"),
+    "core_c": _("body temperature"),
+}
 PLOT_POINTS = 13  # coefficients the answer is plotted at (every fourth of the posterior's grid)
 
 
@@ -85,6 +109,11 @@ def grouped_rows(rows: list[tuple[str, str, list[Cell]]]) -> list[Group]:
     ]
 
 
+def dominant(interval: uncertainty.Interval) -> list[tuple[Any, float]]:
+    """What dominates an answer, named for the page: (the input's name, its first-order Sobol index)."""
+    return [(INPUTS.get(name, name), index) for name, index in interval.dominant]
+
+
 def zone_names(language: str) -> dict[str, str]:
     return {code: zone.name[language] for code, zone in load().zones.items()}
 
@@ -96,7 +125,8 @@ def dwell_answer(zone: str, technique: str, skin: str, passes: answers.Passes) -
     posterior = calibrate.posterior(technique)[0]
     interval = uncertainty.dwell_interval(zone, skin, posterior, passes)
     curve = curve_against_h(lambda s: answers.surface_freeze_s(s, passes), scenario(zone, skin), posterior)
-    return {"central": central, "interval": interval, "posterior": posterior, "curve": curve}
+    return {"central": central, "interval": interval, "posterior": posterior, "curve": curve,
+            "dominant": dominant(interval)}  # fmt: skip
 
 
 def freeze_answer(zone: str, skin: str, lesion: answers.Lesion, technique: str, cycles: int, max_hold_s: float) -> (
@@ -120,19 +150,22 @@ def freeze_answer(zone: str, skin: str, lesion: answers.Lesion, technique: str, 
         return answers.freeze_once(s, result.target_mm, result.isotherm_c, max_hold_s, 1, False)[0].hold_s
 
     curve = curve_against_h(hold, scenario(zone, skin), posterior)
-    return {"central": result, "intervals": intervals, "posterior": posterior, "curve": curve}
+    rows = [(name, interval, dominant(interval)) for name, interval in intervals.items()]
+    return {"central": result, "intervals": intervals, "posterior": posterior, "curve": curve, "rows": rows}
 
 
 def curve_against_h(answer: Callable[[Scenario], float | None], base: Scenario, posterior: Posterior) -> dict[
     str, list[Any]
 ]:
-    """The answer at every fourth coefficient of the posterior's grid (other data central) and the density."""
+    """The answer at every fourth coefficient of the posterior's grid (other data central), and the posterior's
+    density on the whole grid."""
     step = max(len(posterior.h_w_m2k) // (PLOT_POINTS - 1), 1)
     h_values = posterior.h_w_m2k[::step]
     return {
         "h_w_m2k": h_values,
         "answer": uncertainty.answer_against_h(answer, base, h_values),
-        "density": posterior.density[::step],
+        "density_h_w_m2k": posterior.h_w_m2k,
+        "density": posterior.density,
     }
 
 
@@ -148,7 +181,7 @@ def curve_plot(curve: dict[str, list[Any]], *, answer_label: str, posterior_labe
     return line_plot(
         [
             (answer_label, [h for h, _ in points], [v for _, v in points]),
-            (posterior_label, curve["h_w_m2k"], scaled),
+            (posterior_label, curve["density_h_w_m2k"], scaled),
         ],
         x_label=x_label,
         y_label=y_label,
