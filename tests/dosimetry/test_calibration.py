@@ -100,3 +100,15 @@ def test_a_bad_reading_is_refused_naming_its_field(reading, field):
     with pytest.raises(ReadingError) as refused:
         posterior([reading])
     assert refused.value.field == field
+
+
+def test_the_runs_are_stored_per_version_and_read_back_by_a_fresh_process():
+    from cryoclinic.dosimetry import tablecache
+
+    h, runs = calibration.surface_runs("forearm")
+    stored = tablecache.directory() / f"calibration-{tablecache.version()}-forearm.npz"
+    assert stored.exists()
+    calibration.surface_runs.cache_clear()
+    h_again, runs_again = calibration.surface_runs("forearm")
+    assert np.array_equal(h, h_again) and len(runs_again) == len(runs)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(runs, runs_again, strict=True))
