@@ -32,6 +32,8 @@ MATRIX: dict[str, set[str]] = {
     "/en/staff/nitrogen/": STAFF,
     "/en/staff/dose/": {"admin", "practitioner"},
     "/en/staff/dose/?question=dwell&zone=neck&technique=cotton_swab&skin=male": {"admin", "practitioner"},
+    "/en/staff/dose/calibration/": {"admin", "practitioner"},
+    "/en/staff/dose/calibration/?technique=pressure_device": {"admin", "practitioner"},
     "/en/staff/reports/": {"admin"},
     "/en/staff/reports/?from=2026-01-01&to=2026-03-31": {"admin"},
     "/en/staff/reports/sessions.csv": {"admin"},

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cryoclinic.accounts import tokens
 from cryoclinic.clinics.state import current_clinic
+from cryoclinic.guidance import calibrate
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,10 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
                                                      "skin": "female"}),
     "POST /api/dosimetry/freeze": (STAFF, lambda w: {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1e6,
                                                       "lesion_diameter_mm": 4, "lesion_kind": "benign"}),
+    "GET /api/dosimetry/calibration/{technique}": (STAFF, None),
+    "POST /api/dosimetry/readings": (RECORDERS, lambda w: {"technique": "cotton_swab", "kind": "surface_c",
+                                                           "instrument": "thermal_camera", "value": -900}),
+    "GET /api/dosimetry/readings/{reading_id}": (STAFF, None),
 }
 
 
@@ -111,8 +116,10 @@ def world(users, demo, link_client) -> dict[str, int]:
         client=record, procedure="facial-cryomassage", knowledge_version="matrix",
         rules={"sessions": 10, "min_gap_days": 2, "max_gap_days": 3, "session_duration_min": 20},
     )
+    reading = calibrate.record(technique="cotton_swab", kind="frost_s", site="forearm", instrument="eye",
+                               value=1.0, coolant_s=None)
     return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id,
-            "course": course.pk}
+            "course": course.pk, "reading": reading.pk}
 
 
 def _url(operation: str, world: dict[str, int]) -> str:
@@ -123,6 +130,8 @@ def _url(operation: str, world: dict[str, int]) -> str:
         .replace("{practitioner_id}", str(world["practitioner"]))
         .replace("{client_id}", str(world["client"]))
         .replace("{course_id}", str(world["course"]))
+        .replace("{technique}", "cotton_swab")
+        .replace("{reading_id}", str(world["reading"]))
     )
 
 

@@ -31,6 +31,7 @@ from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.rls import clinic_owned_models
 from cryoclinic.demo import SECOND_CLINIC_SLUG
+from cryoclinic.guidance import calibrate
 from cryoclinic.nitrogen.models import Dewar
 from cryoclinic.scheduling import feeds
 from cryoclinic.scheduling.demo import load_demo_courses
@@ -51,7 +52,7 @@ MASSAGE = "facial-cryomassage"
 @dataclass(frozen=True)
 class Call:
     method: str
-    url: str  # with {client}, {appointment}, {photo}, {event}, {task}, {dewar}, {practitioner}, {course}
+    url: str  # with {client}, {appointment}, {photo}, {event}, {task}, {dewar}, {practitioner}, {course}, {reading}
     allowed: set[str]  # A's roles that get past the role gate: B's record must be a 404 for them
     data: dict[str, Any] | None = None
 
@@ -179,6 +180,9 @@ API: dict[str, list[Call]] = {
     "POST /api/clinic/closed-days": [],
     "POST /api/dosimetry/dwell": [],
     "POST /api/dosimetry/freeze": [],
+    "GET /api/dosimetry/calibration/{technique}": [],
+    "POST /api/dosimetry/readings": [],
+    "GET /api/dosimetry/readings/{reading_id}": [Call("GET", "/api/dosimetry/readings/{reading}", STAFF)],
 }
 
 
@@ -244,10 +248,13 @@ def world(users, demo, link_client) -> World:
         photo = outcomes.store_photo(outcomes.owner_of(appointment), "before", _png(), by=None)
         dewar = Dewar.objects.create(name="B's vessel", capacity_l=10, boil_off_l_per_day=0.1, boil_off_source="x")
         feeds.issue_feed(client=clients[0])
+        reading = calibrate.record(
+            technique="cotton_swab", kind="frost_s", site="forearm", instrument="eye", value=1.0, coolant_s=None
+        )
         ids = {
             "client": clients[0].pk, "appointment": appointment.pk, "photo": photo.pk, "event": event.pk,
             "task": FollowUpTask.objects.get().pk, "dewar": dewar.pk, "practitioner": appointment.practitioner_id,
-            "course": Course.objects.get().pk, "record": record.pk,
+            "course": Course.objects.get().pk, "record": record.pk, "reading": reading.pk,
         }
     return World(a=a, b=b, b_ids=ids, own_client=own.pk)
 

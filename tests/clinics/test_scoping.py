@@ -28,6 +28,7 @@ CLINIC_OWNED = {
     "directory.ClinicPrice",  # the price list
     "notifications.OutboxMessage", "accounts.AuditEvent", "accounts.ApiToken", "scheduling.CalendarFeed",
     "knowledge.ClinicKnowledgeItem",
+    "guidance.CoolantReading",  # the clinic's readings of its own coolant (calibration)
 }
 # Shared by every clinic (Citus reference tables or the platform's own), each with the reason.
 SHARED = {

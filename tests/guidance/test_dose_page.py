@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db
 def test_the_page_shows_the_dwell_table_in_both_languages(client, users):
     client.force_login(users["practitioner"])
     page = client.get("/en/staff/dose/").content.decode()
-    assert page.count('data-zone="') == 32 and "Eyelid" in page and "Meng Y" in page
+    rows = re.findall(r'data-zones="([^"]+)"', page)
+    assert sorted(z for row in rows for z in row.split()) == sorted(
+        ["forehead", "glabella", "temple", "eyelid", "nasal_dorsum", "zygoma", "submandibular", "neck"]
+    )
+    assert page.count('data-technique="') == 4 * len(rows) and "Eyelid" in page and "Meng Y" in page
     assert "Веко" in client.get("/ru/staff/dose/").content.decode()
 
 
@@ -27,8 +31,11 @@ def test_a_hold_question_draws_the_temperature_depth_plot(client, users):
     assert response.status_code == 200 and 'data-testid="freeze-result"' in page
     assert "beyond the applicator's edge" in page.replace("&#x27;", "'") and "Thaw after lifting" in page
     svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
-    assert len(svgs) == 2
-    for svg in svgs:
+    assert len(svgs) == 3
+    assert [p.get("data-series") for p in ET.fromstring(svgs[0]).findall("polyline")] == [
+        "hold, s", "posterior of h (scaled)"
+    ]
+    for svg in svgs[1:]:
         assert len(ET.fromstring(svg).findall("polyline")) >= 4
 
 
@@ -51,8 +58,8 @@ def test_a_coolant_range_that_misses_a_measurement_shows_no_dwell(client, users,
         page_ru = client.get("/ru/staff/dose/").content.decode()
     text = page.decode()
     assert 'data-testid="dose-refused"' in text and "100–300 W/m²K" in text and "−60 °C" in text
-    assert 'data-zone="' not in text and "dwell-result" not in text
-    assert 'data-testid="dose-refused"' in page_ru and 'data-zone="' not in page_ru
+    assert 'data-zones="' not in text and "dwell-result" not in text
+    assert 'data-testid="dose-refused"' in page_ru and 'data-zones="' not in page_ru
 
 
 def test_a_dwell_question_after_passes_gives_a_shorter_dwell(client, users):

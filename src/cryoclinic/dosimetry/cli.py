@@ -5,6 +5,7 @@ cryoclinic dose freeze --zone zygoma --skin female --depth-mm 1 --margin-mm 1 --
 cryoclinic dose table
 cryoclinic dose bounds [--invert]
 cryoclinic dose sources
+cryoclinic dose validate
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import sys
 from typing import Any
 
-from . import answers, bounds
+from . import answers, bounds, validation
 from .data import load
 
 
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         "--invert", action="store_true", help="also the coefficient reproducing each one on every zone's column"
     )
     commands.add_parser("sources", help="the publications behind the data")
+    commands.add_parser("validate", help="calibrate on one published figure, predict another (the README table)")
     for sub in (dwell, freeze):
         sub.add_argument("--sensitivity", action="store_true", help="vary each uncertain datum over its range")
     for sub in commands.choices.values():
@@ -145,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             text = "\n".join(_text_dwell(row) for row in rows)
         elif args.command == "bounds":
             payload, text = _bounds(args.invert)
+        elif args.command == "validate":
+            validated = validation.run()
+            payload = [row.as_dict() for row in validated]
+            text = validation.markdown(validated)
         else:
             payload = load().sources
             text = "\n".join(f"{sid}: {' '.join(source['citation'].split())}" for sid, source in payload.items())

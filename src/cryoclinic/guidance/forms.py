@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from cryoclinic.dosimetry.data import load
 from cryoclinic.languages import content_language
 
+from .models import CoolantReading
+
 
 def zone_choices() -> list[tuple[str, str]]:
     return [(code, zone.name[content_language()]) for code, zone in load().zones.items()]
@@ -43,3 +45,21 @@ class FreezeForm(forms.Form):
     margin_mm = forms.FloatField(label=_("Margin, mm"), initial=1.0)
     lesion_diameter_mm = forms.FloatField(label=_("Lesion diameter, mm"))
     cycles = forms.IntegerField(label=_("Freeze–thaw cycles"), initial=1)
+
+
+def calibrated_technique_choices() -> list[tuple[str, str]]:
+    return [(code, t.name[content_language()]) for code, t in load().techniques.items()]
+
+
+class ReadingForm(forms.Form):
+    """One reading of the clinic's coolant; the engine's own limits are checked by `calibrate.record`."""
+
+    technique = forms.ChoiceField(label=_("Technique"), choices=calibrated_technique_choices)
+    kind = forms.ChoiceField(label=_("Reading"), choices=CoolantReading.Kind.choices)
+    site = forms.ChoiceField(label=_("Site"), choices=CoolantReading.Site.choices)
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=CoolantReading.Instrument.choices)
+    coolant_s = forms.FloatField(
+        label=_("Application, s"), required=False, help_text=_("for a surface temperature: how long the coolant was on")
+    )
+    value = forms.FloatField(label=_("Value"), help_text=_("surface temperature in °C, or seconds to the first frost"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

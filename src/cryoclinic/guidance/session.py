@@ -1,4 +1,5 @@
-"""The safe dwell shown on a treatment session's screen: for the zones and technique being recorded."""
+"""The safe dwell shown on a treatment session's screen: for the zones and technique being recorded, from the
+clinic's calibration of that technique (`calibrated`), or marked uncalibrated."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryoclinic.dosimetry import answers, bounds
+from cryoclinic.dosimetry.calibration import Posterior
 from cryoclinic.dosimetry.data import load
 from cryoclinic.languages import content_language
+
+from . import calibrate, calibrated
 
 
 @dataclass(frozen=True)
 class DwellRow:
     zone: str
     zone_name: str
-    cells: tuple[answers.Dwell, ...]  # one per skin profile, in the data's order
+    cells: tuple[calibrated.Cell, ...]  # one per skin profile, in the data's order
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class SessionDwell:
     skins: tuple[str, ...]
     rows: tuple[DwellRow, ...]
     refused: bool = False  # the coolant's range misses a cited measurement: no figure is shown
+    posterior: Posterior | None = None  # the clinic's calibration of the technique
 
 
 def session_dwell(procedure: str, technique: str, zones: Sequence[str]) -> SessionDwell | None:
@@ -41,12 +46,13 @@ def session_dwell(procedure: str, technique: str, zones: Sequence[str]) -> Sessi
         answers.checked_coolant_range(data)
     except bounds.RangeContradicted:
         return SessionDwell(chosen, data.techniques[chosen].name[language], skins, (), refused=True)
+    posterior = calibrate.posterior(chosen)[0]
     rows = tuple(
         DwellRow(
             zone,
             data.zones[zone].name[language],
-            tuple(answers.safe_dwell(zone, chosen, skin) for skin in data.profiles),
+            tuple(calibrated.dwell_cell(zone, chosen, skin, posterior) for skin in data.profiles),
         )
         for zone in shown
     )
-    return SessionDwell(chosen, data.techniques[chosen].name[language], skins, rows)
+    return SessionDwell(chosen, data.techniques[chosen].name[language], skins, rows, posterior=posterior)

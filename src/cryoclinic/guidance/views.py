@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cryoclinic.accounts.access import roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER
@@ -18,19 +19,26 @@ from cryoclinic.dosimetry import answers, bounds
 from cryoclinic.dosimetry.data import DoseData, load
 from cryoclinic.languages import content_language
 
-from .forms import DwellForm, FreezeForm
+from . import calibrate, calibrated
+from .forms import DwellForm, FreezeForm, ReadingForm
 
 
 def _table() -> dict[str, Any]:
+    """The dwell table from the clinic's calibration per technique, zones with the same figures grouped."""
     data, language = load(), content_language()
-    rows = answers.dwell_table()
-    columns = sorted(
-        {(row.technique, row.skin) for row in rows}, key=lambda c: (list(data.techniques).index(c[0]), c[1])
-    )
-    cells = {(row.zone, row.technique, row.skin): row for row in rows}
+    found = calibrated.posteriors()
+    techniques = [code for code, t in data.techniques.items() if t.mode != "hold"]
+    columns = [(t, s) for t in techniques for s in data.profiles]
+    rows = [
+        (code, zone.name[language], [calibrated.dwell_cell(code, t, s, found[t]) for t, s in columns])
+        for code, zone in data.zones.items()
+    ]
     return {
         "columns": [(data.techniques[t].name[language], data.profiles[s][language]) for t, s in columns],
-        "rows": [(zone.name[language], [cells[(code, t, s)] for t, s in columns]) for code, zone in data.zones.items()],
+        "groups": calibrated.grouped_rows(rows),
+        "techniques": [
+            {"name": data.techniques[t].name[language], "posterior": found[t]} for t in techniques
+        ],
     }
 
 
@@ -87,6 +95,17 @@ def _freeze_plots(result: answers.Freeze) -> list[Any]:
     ]
 
 
+def _curve_plot(curve: dict[str, Any], y_label: str) -> Any:
+    return calibrated.curve_plot(
+        curve,
+        answer_label=y_label,
+        posterior_label=_("posterior of h (scaled)"),
+        y_label=y_label,
+        x_label=_("coolant coefficient h, W/m²K"),
+        title=_("The answer against the coolant's coefficient, with its posterior"),
+    )
+
+
 @roles_required(ADMIN, PRACTITIONER)
 @require_GET
 def dose(request: HttpRequest) -> HttpResponse:
@@ -112,17 +131,64 @@ def dose(request: HttpRequest) -> HttpResponse:
         d = dwell_form.cleaned_data
         passes = answers.Passes(d["passes"] or 0, d["contact_s"] or 0.5, d["gap_s"] or 5.0)
         try:
-            context["dwell"] = answers.safe_dwell(d["zone"], d["technique"], d["skin"], passes=passes)
+            found = calibrated.dwell_answer(d["zone"], d["technique"], d["skin"], passes)
+            context["dwell"], context["dwell_plot"] = found, _curve_plot(found["curve"], _("safe dwell, s"))
         except answers.InputError as error:
             dwell_form.add_error(error.field if error.field in dwell_form.fields else None, error.message)
     elif question == "freeze" and freeze_form.is_valid():
         d = freeze_form.cleaned_data
         lesion = answers.Lesion(d["lesion_depth_mm"], d["margin_mm"], d["lesion_diameter_mm"], d["lesion_kind"])
         try:
-            result = answers.freeze_hold(d["zone"], d["skin"], lesion, technique=d["technique"], cycles=d["cycles"])
-            context["freeze"], context["plots"] = result, _freeze_plots(result)
+            found = calibrated.freeze_answer(d["zone"], d["skin"], lesion, d["technique"], d["cycles"], 120.0)
+            result = found["central"]
+            context["freeze"], context["freeze_uncertainty"] = result, found
+            context["plots"] = [_curve_plot(found["curve"], _("hold, s")), *_freeze_plots(result)]
         except answers.InputError as error:
             freeze_form.add_error(error.field if error.field in freeze_form.fields else None, error.message)
     if (question == "dwell" and dwell_form.errors) or (question == "freeze" and freeze_form.errors):
         status = 422
     return render(request, "guidance/dose.html", context, status=status)
+
+
+@roles_required(ADMIN, PRACTITIONER)
+@require_http_methods(["GET", "POST"])
+def calibration(request: HttpRequest) -> HttpResponse:
+    """The clinic's readings of its coolant per technique: the form, the history (flagged readings marked) and
+    the coefficient's posterior they give."""
+    techniques = calibrate.techniques()
+    technique = request.GET.get("technique") or request.POST.get("technique") or techniques[0]
+    if technique not in techniques:
+        technique = techniques[0]
+    form = ReadingForm(request.POST or None, initial={"technique": technique})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                calibrate.record(
+                    technique=d["technique"], kind=d["kind"], site=d["site"], instrument=d["instrument"],
+                    value=d["value"], coolant_s=d["coolant_s"], note=d["note"], user=request.user,
+                )  # fmt: skip
+            except calibrate.CalibrationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect(f"{reverse('staff-dose-calibration')}?technique={d['technique']}")
+        status = 422
+    posterior, readings = calibrate.posterior(technique)
+    flagged = {readings[i].pk for i in posterior.flagged}
+    data, language = load(), content_language()
+    context = {
+        "form": form,
+        "technique": technique,
+        "techniques": [(code, data.techniques[code].name[language]) for code in techniques],
+        "technique_name": data.techniques[technique].name[language],
+        "posterior": posterior,
+        "history": [(r, r.pk in flagged) for r in reversed(readings)],
+        "plot": line_plot(
+            [(_("posterior density"), posterior.h_w_m2k, posterior.density)],
+            x_label=_("coolant coefficient h, W/m²K"),
+            y_label=_("density per unit of log h"),
+            title=_("The coefficient's posterior"),
+        ),
+    }
+    return render(request, "guidance/calibration.html", context, status=status)
