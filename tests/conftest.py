@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from cryoclinic.accounts.roles import CLIENT, PLATFORM_ADMIN, ROLES, STAFF_ROLES
 from cryoclinic.clinics import state
@@ -24,6 +25,14 @@ def _dose_answers_cache(tmp_path_factory):
     """The dose engine stores its answers per data and engine version (`dosimetry.tablecache`): in a directory
     of this test run (one per worker), so every run computes them afresh and nothing is written to the home."""
     os.environ["CRYOCLINIC_DOSE_CACHE"] = str(tmp_path_factory.mktemp("dose-answers"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """A cached answer never outlives the test whose database it was read from (rolled back after it)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

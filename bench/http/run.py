@@ -99,7 +99,9 @@ def prepare(env: dict[str, str], work: Path, clients: int, seed: int) -> list[Sc
     from django.utils import timezone
 
     from cryoclinic.clients.models import Client
-    from cryoclinic.demo import load_demo
+    from cryoclinic.clinics import state
+    from cryoclinic.clinics.models import Clinic
+    from cryoclinic.demo import FIRST_CLINIC_SLUG, load_demo
     from cryoclinic.directory.models import City
     from cryoclinic.knowledge import services as knowledge
     from cryoclinic.screening import services as screening
@@ -111,16 +113,17 @@ def prepare(env: dict[str, str], work: Path, clients: int, seed: int) -> list[Sc
     healthy = {c.code: False for c in procedure.contraindications}
     ready = [item.code for item in procedure.preparation.before_the_day]
     ids = []
-    for index in range(clients):
-        client = Client.objects.create(full_name=f"Bench client {index}", phone=f"+7916{3000000 + index}")
-        screening.record_intake(client, PROCEDURE, healthy, by=None, today=today, preparation_confirmed=ready)
-        screening.record_consent(client, PROCEDURE, language="ru", signed_on=today, by=None, today=today)
-        ids.append(client.pk)
-    browser = Browser()
-    browser.force_login(User.objects.get(username="demo-reception"), "django.contrib.auth.backends.ModelBackend")
+    with state.activate(Clinic.objects.get(slug=FIRST_CLINIC_SLUG)):  # demo-reception's clinic
+        for index in range(clients):
+            client = Client.objects.create(full_name=f"Bench client {index}", phone=f"+7916{3000000 + index}")
+            screening.record_intake(client, PROCEDURE, healthy, by=None, today=today, preparation_confirmed=ready)
+            screening.record_consent(client, PROCEDURE, language="ru", signed_on=today, by=None, today=today)
+            ids.append(client.pk)
+    browser = Browser(SERVER_NAME="127.0.0.1")
+    reception = User.objects.get(username="demo-reception")
+    browser.force_login(reception, "cryoclinic.accounts.backends.RolePermissionBackend")  # a configured backend
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value
     city = City.objects.annotate(n=Count("salons")).order_by("-n", "slug").values_list("slug", flat=True).first()
-    connections.close_all()
 
     rng = random.Random(seed)
     monday = today + dt.timedelta(days=7 - today.weekday())
@@ -136,6 +139,11 @@ def prepare(env: dict[str, str], work: Path, clients: int, seed: int) -> list[Sc
         path.write_text("\n".join(lines) + "\n")
         return path
 
+    trial = json.loads(courses(work / "trial.jsonl", 1).read_text())
+    answer = browser.post("/api/courses", trial, content_type="application/json")
+    if answer.status_code != 201:  # fail fast, with the reason, rather than after a whole run of refusals
+        raise SystemExit(f"a trial booking was refused ({answer.status_code}): {answer.content.decode()[:500]}")
+    connections.close_all()
     screen = work / "screening.jsonl"
     screen.write_text(json.dumps({"procedure": PROCEDURE, "answers": healthy}) + "\n")
     json_type = "Content-Type: application/json"
@@ -259,8 +267,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=25.0, help="seconds per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds per scenario, not counted")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--clients", type=int, default=400, help="screened bench clients to book")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

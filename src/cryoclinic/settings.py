@@ -8,7 +8,8 @@ Environment:
   CSRF_TRUSTED_ORIGINS, EMAIL_URL-like EMAIL_HOST/EMAIL_PORT, DEFAULT_FROM_EMAIL, TIME_ZONE.
   PRIVATE_MEDIA_ROOT (photos, default var/private), WOUND_CARE_FOLLOWUP_DAYS (default "1,7,14").
   FHIR_BASE_URL    the FHIR export's namespace: a URL the clinic controls (default https://cryoclinic.example/fhir).
-  Operations (the block at the end): REDIS_URL, TASK_*, OUTBOX_CLAIM_S, S3_*, BACKUP_KEY.
+  Operations (the block at the end): REDIS_URL (also the cache), CACHE_TIMEOUT_S, TASK_*, OUTBOX_CLAIM_S, S3_*,
+  BACKUP_KEY.
 """
 
 import os
@@ -256,6 +257,11 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 1.0  # seconds between looks at an empty queue table
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cryoclinic"}}
+# How long a cached public answer (the directory, the knowledge base: `cryoclinic.caching`) may be served. A write
+# invalidates it at once where the cache is shared (Redis); local memory is each process's own, so there another
+# process (a second web worker, a command, the task worker) may serve the old answer for up to this long.
+CACHE_TIMEOUT_S = int(os.environ.get("CACHE_TIMEOUT_S", "86400" if REDIS_URL else "60"))
 # How long a worker holds an outbox message it is sending; after that another worker may take it over.
 OUTBOX_CLAIM_S = int(os.environ.get("OUTBOX_CLAIM_S", "300"))
 

@@ -85,6 +85,20 @@ def test_a_row_cannot_point_at_another_clinics_row(clinic, other_clinic):
         Course.objects.create(client=theirs, procedure="facial-cryomassage", rules={}, knowledge_version="1")
 
 
+@pytest.mark.django_db
+def test_rows_created_in_bulk_cannot_point_at_another_clinics_row(clinic, other_clinic):
+    with state.activate(other_clinic):
+        theirs = Client.objects.create(full_name="Клиентка Б", phone="+79160000002")
+    ours = Client.objects.create(full_name="Клиентка А", phone="+79160000001")
+    rows = [Course(client_id=c.pk, procedure="facial-cryomassage", rules={}, knowledge_version="1")
+            for c in (ours, theirs)]
+    with pytest.raises(CrossClinicReference):
+        Course.objects.bulk_create(rows)
+    assert not Course.objects.exists()
+    Course.objects.bulk_create(rows[:1])
+    assert Course.objects.get().client == ours
+
+
 @postgres_only
 @pytest.mark.django_db
 def test_the_database_refuses_a_row_pointing_at_another_clinics_row_even_past_the_application(clinic, other_clinic):

@@ -90,7 +90,8 @@ def test_a_clinics_model_cannot_be_read_outside_a_clinic_and_reads_only_its_clin
 UNSCOPED = {
     "clinics/state.py": (1, "each_clinic lists the clinics for the scheduler's loop"),
     "clinics/services.py": (1, "clinics_of: the signed-in person's own memberships and client records"),
-    "clinics/models.py": (1, "check_same_clinic reads the clinic of a record a new row points at"),
+    "clinics/models.py": (2, "check_same_clinic (one row, or rows in bulk) reads the clinic of a record a new row "
+                          "points at"),
     "accounts/tokens.py": (1, "clinic_of: a bearer token names its clinic"),
     "scheduling/feeds.py": (1, "active_feed: a calendar feed's token names its clinic"),
     "notifications/services.py": (1, "deliver_due: delivery is the platform's, for every clinic"),

@@ -83,3 +83,26 @@ def test_unknown_procedure_is_refused():
 def test_unknown_procedure_lookup_names_the_known_ones():
     with pytest.raises(services.UnknownProcedure, match="facial-cryomassage"):
         services.get_procedure("botox")
+
+
+def test_the_clinics_items_are_read_once_and_every_change_is_seen_at_once(django_assert_num_queries, other_clinic):
+    from cryoclinic.clinics import state
+
+    assert services.get_procedure("facial-cryomassage").contraindication("pregnancy") is None
+    with django_assert_num_queries(0):  # cached for the clinic until one of its items changes
+        services.get_procedure("facial-cryomassage")
+    item = _item()
+    item.save()
+    assert services.get_procedure("facial-cryomassage").contraindication("pregnancy") is not None
+    with state.activate(other_clinic):  # another clinic's cached items are its own
+        assert services.get_procedure("facial-cryomassage").contraindication("pregnancy") is None
+    item.text_en = "Pregnancy or breastfeeding"
+    item.save()
+    assert services.get_procedure("facial-cryomassage").contraindication("pregnancy").text.en == item.text_en
+    item.active = False
+    item.save()
+    assert services.get_procedure("facial-cryomassage").contraindication("pregnancy") is None
+    item.active = True
+    item.save()
+    item.delete()
+    assert services.get_procedure("facial-cryomassage").contraindication("pregnancy") is None

@@ -164,3 +164,18 @@ def test_planning_loads_only_the_bookings_a_course_can_reach(world):
     other = Client.objects.order_by("id")[2]
     second = services.book_course(clinic, _request(other), by=None)
     assert second.appointments.count() == 10
+
+
+def test_booking_a_course_reads_and_writes_in_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    """Ten sessions cost one clash check and one insert, not ten of each: booking a later course (with the first
+    one's sessions in its way) costs no more queries than the first."""
+    clinic, client = world
+    services.book_course(clinic, _request(client), by=None)
+    other = Client.objects.order_by("id")[1]
+    with django_assert_max_num_queries(BOOKING_QUERIES):
+        course = services.book_course(clinic, _request(other), by=None)
+    assert course.appointments.count() == 10
+
+
+BOOKING_QUERIES = 22  # screening (intake, consent, history), clinic data for the planner, the bookings in reach,
+# the course, one clash check, one insert of every session, and the savepoints around them

@@ -79,7 +79,7 @@ def _race(n: int) -> tuple[int, list[str]]:
                     ends_at=end,
                 )
                 with transaction.atomic():
-                    services._write(appointment)
+                    services._write_all(clinic, [appointment])
             outcome = "booked"
         except services.BookingConflict as exc:
             outcome = f"conflict: {exc}"

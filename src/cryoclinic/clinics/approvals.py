@@ -15,8 +15,8 @@ def approve_clinic(clinic: Clinic, *, by: Any, request: HttpRequest | None = Non
     """Make a pending clinic live; recorded in the clinic's audit log."""
     from cryoclinic.accounts import audit
 
-    Clinic.objects.filter(pk=clinic.pk).update(status=Clinic.Status.ACTIVE, approved_by=by, approved_at=timezone.now())
-    clinic.refresh_from_db()
+    clinic.status, clinic.approved_by, clinic.approved_at = Clinic.Status.ACTIVE, by, timezone.now()
+    clinic.save(update_fields=["status", "approved_by", "approved_at"])  # a save: the directory's cache hears it
     with state.activate(clinic):
         audit.record(by, "approve", clinic, request=request, detail="clinic approved by the platform")
     return clinic

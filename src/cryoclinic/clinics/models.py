@@ -84,7 +84,29 @@ class ClinicOwnedQuerySet(models.QuerySet):
                 obj.clinic_id = active
             elif active is not None and obj.clinic_id != active:
                 raise CrossClinicReference(f"{self.model._meta.label} of clinic #{obj.clinic_id} while #{active}.")
+        _check_same_clinic_in_bulk(self.model, objs)
         return super().bulk_create(objs, *args, **kwargs)
+
+
+def _check_same_clinic_in_bulk(model: type[models.Model], objs: list[Any]) -> None:
+    """`ClinicOwned.check_same_clinic` for many rows: one read per foreign key whose targets are not at hand."""
+    for field in model._meta.concrete_fields:
+        target = field.related_model
+        if not field.many_to_one or field.name == "clinic":
+            continue
+        if not (isinstance(target, type) and issubclass(target, ClinicOwned)):
+            continue
+        wanted: dict[int, set[object]] = {}  # the row's clinic -> the target ids to check
+        for obj in objs:
+            target_id = getattr(obj, field.attname)
+            cached = field.get_cached_value(obj, default=None)  # type: ignore[attr-defined]
+            at_hand = cached is not None and cached.pk == target_id and cached.clinic_id == obj.clinic_id
+            if target_id is None or at_hand:
+                continue
+            wanted.setdefault(obj.clinic_id, set()).add(target_id)
+        for clinic_id, ids in wanted.items():
+            if target._base_manager.filter(pk__in=ids).exclude(clinic_id=clinic_id).exists():
+                raise CrossClinicReference(f"{model._meta.label}.{field.name} points at a record of another clinic.")
 
 
 ClinicOwnedBaseManager = models.Manager.from_queryset(ClinicOwnedQuerySet)

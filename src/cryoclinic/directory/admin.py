@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from cryoclinic.accounts.roles import PLATFORM_ADMIN, has_role
 from cryoclinic.clinics.admin import ClinicOwnedAdmin
 
-from . import claims
+from . import claims, invalidation
 from .importer import confirm_pending
 from .models import BookingRequest, City, ClinicPrice, PendingRow, PriceEntry, Review, Salon, SalonClaim
 
@@ -87,10 +87,12 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Approve the selected reviews")
     def approve(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
         queryset.update(status=Review.Status.APPROVED)
+        invalidation.changed()  # a queryset update sends no signal
 
     @admin.action(description="Reject the selected reviews")
     def reject(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
         queryset.update(status=Review.Status.REJECTED)
+        invalidation.changed()  # a queryset update sends no signal
 
 
 @admin.register(BookingRequest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -75,13 +75,13 @@ class PlatformClinicOut(Schema):
 
 
 def _city_out(city: City) -> CityOut:
-    return CityOut(slug=city.slug, name_en=city.name_en, name_ru=city.name_ru, salons=city.salons.count())
+    return CityOut(slug=city.slug, name_en=city.name_en, name_ru=city.name_ru, salons=city.salon_count)  # type: ignore[attr-defined]
 
 
 @router.get("/cities", response={200: list[CityOut]} | errors(422), auth=None, summary="Cities with salons")
 @paginate(Pagination)
 def cities(request: HttpRequest) -> Mapped[City, CityOut]:
-    return Mapped(City.objects.order_by("name_en"), _city_out)
+    return Mapped(City.objects.annotate(salon_count=Count("salons")).order_by("name_en"), _city_out)
 
 
 def _check_procedure(procedure: str | None) -> None:

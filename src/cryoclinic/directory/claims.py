@@ -27,6 +27,7 @@ from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.notifications.services import enqueue
 
+from . import invalidation
 from .models import Salon, SalonClaim
 from .names import SalonNames
 
@@ -107,6 +108,7 @@ def approve_claim(claim: SalonClaim, *, by: Any, request: HttpRequest | None = N
         )
         if not taken:
             raise ClaimError("salon", _("Another clinic runs this salon now: reject this claim."))
+        invalidation.changed()  # a queryset update sends no signal
         claim.status, claim.decided_by, claim.decided_at = SalonClaim.Status.APPROVED, by, timezone.now()
         claim.save(update_fields=["status", "decided_by", "decided_at"])
         _tell(claim, request)

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cryoclinic import caching
 from cryoclinic.accounts.roles import CLIENT, STAFF_ROLES, has_role
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.knowledge import services as knowledge
@@ -65,9 +66,15 @@ def _cited(salon_ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
 
 def search(*, city: str | None = None, procedure: str | None = None, sort: str = "price") -> list[SalonRow]:
     """Salons with their price for the procedure and their approved-review rating. A salon on the platform shows
-    its clinic's live price and is found for what its price list offers; a listing, its lowest cited price."""
+    its clinic's live price and is found for what its price list offers; a listing, its lowest cited price.
+    Cached until the directory's data changes (`invalidation`)."""
     if sort not in SORT_KEYS:
         raise DirectoryError("sort", f"Unknown sort {sort!r}; use one of: {', '.join(SORT_KEYS)}.")
+    key = f"search:{city or ''}:{procedure or ''}:{sort}"
+    return caching.cached(caching.DIRECTORY, key, lambda: _search(city, procedure, sort))
+
+
+def _search(city: str | None, procedure: str | None, sort: str) -> list[SalonRow]:
     salons = Salon.objects.select_related("city", "clinic")
     price_filter = Q(prices__procedure=procedure) if procedure else Q()
     if city:
@@ -127,7 +134,11 @@ class StatsBasis:
 def stats(procedure: str) -> list[CityStats]:
     """Per city, from the prices cited from sources (`PriceEntry`) only: how many salons price the procedure,
     and the minimum, median and maximum of their prices. The clinics' live prices are not in them
-    (`live_prices` lists those apart)."""
+    (`live_prices` lists those apart). Cached until the directory's data changes."""
+    return caching.cached(caching.DIRECTORY, f"stats:{procedure}", lambda: _stats(procedure))
+
+
+def _stats(procedure: str) -> list[CityStats]:
     by_city: dict[int, list[int]] = {}
     cities: dict[int, City] = {}
     lowest: dict[tuple[int, int], int] = {}
@@ -163,7 +174,12 @@ class LivePrice:
 
 def live_prices(procedure: str, city: str | None = None) -> list[LivePrice]:
     """The live prices of the clinics on the platform for the procedure, by price: shown apart from the
-    statistics, never mixed into them."""
+    statistics, never mixed into them. Cached until the directory's data changes."""
+    key = f"live:{procedure}:{city or ''}"
+    return caching.cached(caching.DIRECTORY, key, lambda: _live_prices(procedure, city))
+
+
+def _live_prices(procedure: str, city: str | None) -> list[LivePrice]:
     salons = Salon.objects.filter(clinic__status=Clinic.Status.ACTIVE).select_related("city", "clinic")
     if city:
         salons = salons.filter(city__slug=city)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from cryoclinic import caching
 from cryoclinic.clinics.state import current_clinic_id
 
 from .loader import Sources, knowledge_base
@@ -51,10 +52,20 @@ def _clinic_item(row: ClinicKnowledgeItem) -> Item:
 
 
 def _clinic_rows(slug: str) -> list[ClinicKnowledgeItem]:
-    """The active clinic's own items (none outside a clinic: the public pages show the source's)."""
-    if current_clinic_id() is None:
+    """The active clinic's own items (none outside a clinic: the public pages show the source's); cached until
+    one of the clinic's items changes (`invalidate_clinic_items`)."""
+    clinic_id = current_clinic_id()
+    if clinic_id is None:
         return []
-    return list(ClinicKnowledgeItem.objects.filter(procedure=slug, active=True).order_by("id"))
+    return caching.cached(
+        caching.KNOWLEDGE,
+        f"clinic-items:{clinic_id}:{slug}",
+        lambda: list(ClinicKnowledgeItem.objects.filter(procedure=slug, active=True).order_by("id")),
+    )
+
+
+def invalidate_clinic_items(**_kwargs: object) -> None:
+    caching.invalidate(caching.KNOWLEDGE)
 
 
 def get_procedure(slug: str) -> ProcedureData:

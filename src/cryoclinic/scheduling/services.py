@@ -221,26 +221,6 @@ def _conflict_message(
     )
 
 
-def _write(appointment: Appointment, exclude: Sequence[int] = ()) -> None:
-    message = _conflict_message(
-        appointment.clinic,
-        appointment.practitioner_id,
-        appointment.room_id,
-        appointment.starts_at,
-        appointment.ends_at,
-        exclude,
-    )
-    if message:
-        raise BookingConflict(message)
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as exc:
-        if "no_overlap" in str(exc):
-            raise BookingConflict("The slot was taken by another booking a moment ago; plan again.") from exc
-        raise
-
-
 def book_course(
     clinic: Clinic, request: PlanInput, *, by: User | None, sessions: Sequence[PlannedSession] | None = None
 ) -> Course:
@@ -280,26 +260,63 @@ def book_course(
     return course
 
 
+def _first_clash_message(clinic: Clinic, appointments: Sequence[Appointment]) -> str | None:
+    """The clash of the earliest session that has one, found in one read for the whole course."""
+    overlaps = Q()
+    for a in appointments:
+        overlaps |= Q(starts_at__lt=a.ends_at, ends_at__gt=a.starts_at) & (
+            Q(practitioner_id=a.practitioner_id) | Q(room_id=a.room_id)
+        )
+    clashes = list(Appointment.objects.filter(LIVE).filter(overlaps).only("pk", "starts_at", "ends_at",
+                                                                           "practitioner_id", "room_id"))
+    for a in appointments:
+        for clash in clashes:
+            same = clash.practitioner_id == a.practitioner_id or clash.room_id == a.room_id
+            if same and clash.starts_at < a.ends_at and clash.ends_at > a.starts_at:
+                return _conflict_message(clinic, a.practitioner_id, a.room_id, a.starts_at, a.ends_at)
+    return None
+
+
+def _write_all(clinic: Clinic, appointments: Sequence[Appointment]) -> None:
+    """Check every appointment for a clash in one read, then insert them all at once (or none)."""
+    message = _first_clash_message(clinic, appointments)
+    if message:
+        raise BookingConflict(message)
+    try:
+        with transaction.atomic():
+            Appointment.objects.bulk_create(appointments)
+    except IntegrityError as exc:
+        if "no_overlap" in str(exc):
+            raise BookingConflict("The slot was taken by another booking a moment ago; plan again.") from exc
+        raise
+
+
 def _write_sessions(
     course: Course, sessions: Sequence[PlannedSession], *, technique: str, price_rub: int | None
 ) -> None:
-    """Each session keeps the technique and the clinic's price as booked: revenue counts what was agreed."""
-    for session in sessions:
-        _write(
-            Appointment(
-                clinic=course.clinic,
-                client=course.client,
-                procedure=course.procedure,
-                course=course,
-                session_number=session.index,
-                practitioner_id=session.practitioner_id,
-                room_id=session.room_id,
-                starts_at=session.start,
-                ends_at=session.end,
-                technique=technique,
-                price_rub=price_rub,
-            )
+    """Each session keeps the technique and the clinic's price as booked: revenue counts what was agreed.
+
+    All sessions are checked in one read and written in one insert, inside the caller's transaction; the database
+    (PostgreSQL's exclusion constraints; SQLite's write lock) refuses the insert whole if a racing booking took a
+    slot meanwhile."""
+    appointments = [
+        Appointment(
+            clinic=course.clinic,
+            client=course.client,
+            procedure=course.procedure,
+            course=course,
+            session_number=session.index,
+            practitioner_id=session.practitioner_id,
+            room_id=session.room_id,
+            starts_at=session.start,
+            ends_at=session.end,
+            technique=technique,
+            price_rub=price_rub,
         )
+        for session in sessions
+    ]
+    _write_all(course.clinic, appointments)
+    for session in sessions:
         _fault_pause(course, session.index)
 
 
