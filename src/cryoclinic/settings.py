@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cryoclinic.treatments",
     "cryoclinic.guidance",
     "cryoclinic.reports",
+    "cryoclinic.booking",
     "cryoclinic.api",
     "django_q",
 ]
