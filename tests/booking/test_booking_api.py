@@ -183,7 +183,8 @@ def test_a_second_online_course_is_refused_by_the_one_course_rule(client, newcom
     client.force_login(newcomer)
     _screened(client, clinic_id)
     _signed(client, clinic_id)
-    assert post(client, f"/api/booking/{clinic_id}/courses", _choice(sessions=_proposal(client, clinic_id))).status_code == 201
+    first = post(client, f"/api/booking/{clinic_id}/courses", _choice(sessions=_proposal(client, clinic_id)))
+    assert first.status_code == 201
     starts = _proposal(client, clinic_id, time="10:00")
     again = post(client, f"/api/booking/{clinic_id}/courses", _choice(time="10:00", sessions=starts))
     assert again.status_code == 409 and "one_course_at_a_time" in again.json()["errors"][0]["message"]
