@@ -76,7 +76,17 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
                                                      "skin": "female"}),
     "POST /api/dosimetry/freeze": (STAFF, lambda w: {"zone": "zygoma", "skin": "female", "lesion_depth_mm": 1e6,
                                                       "lesion_diameter_mm": 4, "lesion_kind": "benign"}),
+    "GET /api/clinics/{clinic_id}/slots": (EVERYONE, None),
+    "POST /api/booking/{clinic_id}/intake": (SIGNED_IN, lambda w: {"procedure": "facial-cryomassage", "answers": {}}),
+    "POST /api/booking/{clinic_id}/consent-codes": (SIGNED_IN, lambda w: {"procedure": "facial-cryomassage"}),
+    "POST /api/booking/{clinic_id}/consents": (SIGNED_IN, lambda w: {"code_id": 987654, "code": "000000"}),
+    "POST /api/booking/{clinic_id}/plan": (SIGNED_IN, lambda w: _choice()),
+    "POST /api/booking/{clinic_id}/courses": (SIGNED_IN, lambda w: {**_choice(), "sessions": [f"{_monday()}T18:00"]}),
 }
+
+
+def _choice() -> dict[str, Any]:
+    return {"procedure": "facial-cryomassage", "start": _monday(), "time": "18:00"}
 
 
 def _operations() -> set[str]:
@@ -111,7 +121,7 @@ def world(users, demo, link_client) -> dict[str, int]:
         rules={"sessions": 10, "min_gap_days": 2, "max_gap_days": 3, "session_duration_min": 20},
     )
     return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id,
-            "course": course.pk}
+            "course": course.pk, "clinic": current_clinic().pk}
 
 
 def _url(operation: str, world: dict[str, int]) -> str:
@@ -122,6 +132,7 @@ def _url(operation: str, world: dict[str, int]) -> str:
         .replace("{practitioner_id}", str(world["practitioner"]))
         .replace("{client_id}", str(world["client"]))
         .replace("{course_id}", str(world["course"]))
+        .replace("{clinic_id}", str(world["clinic"]))
     )
 
 

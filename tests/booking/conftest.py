@@ -34,7 +34,7 @@ def clinic_id(demo) -> int:
 
 
 def post(client: Any, url: str, body: dict[str, Any]) -> Any:
-    return client.post(url, json.dumps(body, default=str), content_type="application/json")
+    return client.post(url, json.dumps(body, default=str), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def last_code() -> str:

@@ -28,6 +28,7 @@ CLINIC_OWNED = {
     "directory.ClinicPrice",  # the price list
     "notifications.OutboxMessage", "accounts.AuditEvent", "accounts.ApiToken", "scheduling.CalendarFeed",
     "knowledge.ClinicKnowledgeItem",
+    "booking.OnlineIntake", "booking.ConsentCode", "booking.SignedConsent",  # online intake mark, e-signature
 }
 # Shared by every clinic (Citus reference tables or the platform's own), each with the reason.
 SHARED = {

@@ -273,7 +273,7 @@ def masked(destination: str) -> str:
 
 @router.post(
     "/booking/{clinic_id}/consents",
-    response={201: SignedOut} | errors(401, 404, 422),
+    response={201: SignedOut} | errors(401, 404, 422),  # 404: no such code of yours at this clinic
     auth=SESSION_OR_TOKEN,
     summary="Sign the consent with the code (simple electronic signature); wrong, expired or used codes: 422",
 )

@@ -243,7 +243,7 @@ def sign_consent(clinic: Clinic, user: User, code_id: int, code: str, *, now: dt
         client = client_of(user)
         row = ConsentCode.objects.filter(pk=code_id, client=client).first() if client else None
         if row is None:
-            raise BookingError("code_id", _("No signing code #%(id)s of yours here.") % {"id": code_id})
+            raise NotOffered("code_id", _("No signing code #%(id)s of yours here.") % {"id": code_id})
         _check_code(row, code, now)
         today = timezone.localdate(now)
         document = consent_document(row.client, row.procedure, row.language, today)

@@ -114,11 +114,14 @@ def consent(request: HttpRequest, clinic_id: int, procedure: str) -> HttpRespons
             status = 422
     except BookingError as exc:
         context["error"], context["error_field"], status = str(exc), exc.field, 422
+    except NotOffered as exc:
+        raise Http404(str(exc)) from exc
     with state.activate(clinic):
         client = client_of(user)
         if client is None:
-            return redirect("booking-start", clinic_id=clinic.pk, procedure=data.slug)
-        context["document"] = services.consent_document(client, data.slug, language, timezone.localdate())
+            context["error"] = context.get("error") or _("Answer the screening questionnaire first.")
+        else:
+            context["document"] = services.consent_document(client, data.slug, language, timezone.localdate())
     return _page(request, "consent.html", context, status)
 
 
