@@ -287,6 +287,9 @@ def run(args: argparse.Namespace, work: Path) -> bool:
     env = server_env(f"{args.server}/{args.database}", work)
     began = time.perf_counter()
     scenarios = prepare(env, work, args.clients, args.seed, args.online_clients)
+    if args.scenarios:  # the baseline always runs: every figure is read against it
+        chosen = {"baseline", *args.scenarios.split(",")}
+        scenarios = [s for s in scenarios if s.name in chosen]
     print(f"database {args.database}: migrated and loaded in {time.perf_counter() - began:.0f} s")
     port = free_port()
     log = work / "gunicorn.log"
@@ -318,6 +321,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--clients", type=int, default=400, help="screened bench clients to book")
     parser.add_argument("--online-clients", type=int, default=500, help="signed-up people who book online")
+    parser.add_argument("--scenarios", default="", help="comma-separated names to run (default: all)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if shutil.which("wrk") is None:

@@ -160,3 +160,12 @@ def test_booking_pages_speak_russian(client, newcomer, clinic_id):
     assert "Записаться онлайн" in html and "Анкета" in html
 
 
+
+
+def test_the_clinic_sees_the_online_intake_marked_for_re_screening(client, newcomer, clinic_id, users):
+    client.force_login(newcomer)
+    client.post(_url(clinic_id), _answers())
+    record = Client.objects.get(user=newcomer)
+    client.force_login(users["practitioner"])
+    for page in (f"/en/staff/clients/{record.pk}/", f"/en/staff/clients/{record.pk}/procedures/{MASSAGE}/"):
+        assert 'data-testid="online-intake"' in client.get(page).content.decode()

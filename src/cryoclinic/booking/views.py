@@ -4,6 +4,8 @@ step checks for a signed-in person itself). The steps are `booking.services`; he
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,18 +56,32 @@ def _sign_up_first(request: HttpRequest, clinic: Clinic, procedure: ProcedureDat
     })
 
 
+Step = Callable[[HttpRequest, User, Clinic, ProcedureData], HttpResponse]
+
+
+def _wizard_step(view: Step) -> Callable[..., HttpResponse]:
+    """A step of the wizard: the live clinic and the procedure it offers from the path (else a 404), and a
+    signed-in person (an anonymous visitor is shown the way to sign up or sign in)."""
+
+    @wraps(view)
+    def step(request: HttpRequest, clinic_id: int, procedure: str) -> HttpResponse:
+        clinic, data = _target(clinic_id, procedure)
+        if not request.user.is_authenticated:
+            return _sign_up_first(request, clinic, data)
+        return view(request, request.user, clinic, data)  # type: ignore[arg-type]
+
+    return step
+
+
 def _language() -> str:
     return "ru" if (get_language() or "ru").startswith("ru") else "en"
 
 
 @public
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, clinic_id: int, procedure: str) -> HttpResponse:
+@_wizard_step
+def start(request: HttpRequest, user: User, clinic: Clinic, data: ProcedureData) -> HttpResponse:
     """Step 1: the screening questionnaire; its decision with reasons, and the way on when it allows booking."""
-    clinic, data = _target(clinic_id, procedure)
-    if not request.user.is_authenticated:
-        return _sign_up_first(request, clinic, data)
-    user: User = request.user  # type: ignore[assignment]
     form = OnlineIntakeForm(data, request.POST or None)
     status = 200
     if request.method == "POST":
@@ -88,12 +104,9 @@ def _next_step(check: Any) -> str:
 
 @public
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, clinic_id: int, procedure: str) -> HttpResponse:
+@_wizard_step
+def consent(request: HttpRequest, user: User, clinic: Clinic, data: ProcedureData) -> HttpResponse:
     """Step 2: the consent document, a code sent to the verified phone or email, the code entered back."""
-    clinic, data = _target(clinic_id, procedure)
-    if not request.user.is_authenticated:
-        return _sign_up_first(request, clinic, data)
-    user: User = request.user  # type: ignore[assignment]
     language = request.POST.get("language") or _language()
     context: dict[str, Any] = {"clinic": clinic, "procedure": data, "language": language, "code_form": None}
     status = 200
@@ -127,12 +140,9 @@ def consent(request: HttpRequest, clinic_id: int, procedure: str) -> HttpRespons
 
 @public
 @require_http_methods(["GET", "POST"])
-def choose_time(request: HttpRequest, clinic_id: int, procedure: str) -> HttpResponse:
+@_wizard_step
+def choose_time(request: HttpRequest, user: User, clinic: Clinic, data: ProcedureData) -> HttpResponse:
     """Step 3: a day and a time of day; the planner's proposal of every session; booked on confirmation."""
-    clinic, data = _target(clinic_id, procedure)
-    if not request.user.is_authenticated:
-        return _sign_up_first(request, clinic, data)
-    user: User = request.user  # type: ignore[assignment]
     context: dict[str, Any] = {"clinic": clinic, "procedure": data}
     status = 200
     try:
