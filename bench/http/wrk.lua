@@ -1,6 +1,7 @@
 -- wrk script for bench/http/run.py. Arguments: METHOD [BODIES_FILE] [THREADS].
 -- Each request takes the next line of BODIES_FILE as its JSON body (threads take turns, so no line is sent
--- twice until the file runs out). Responses are counted by status; done() prints one WRK_JSON line.
+-- twice until the file runs out); a line "token<TAB>body" is sent with that bearer token. Responses are
+-- counted by status; done() prints one WRK_JSON line.
 local threads = {}
 
 function setup(thread)
@@ -27,7 +28,13 @@ function request()
   end
   local index = (id + sent * stride) % #bodies + 1
   sent = sent + 1
-  return wrk.format(nil, nil, nil, bodies[index])
+  local line = bodies[index]
+  local tab = string.find(line, "\t", 1, true)
+  if tab then  -- "token<TAB>body": the request is that person's, with their bearer token
+    return wrk.format(nil, nil, {["Authorization"] = "Bearer " .. string.sub(line, 1, tab - 1)},
+                      string.sub(line, tab + 1))
+  end
+  return wrk.format(nil, nil, nil, line)
 end
 
 function response(status, headers, body)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cryoclinic.treatments",
     "cryoclinic.guidance",
     "cryoclinic.reports",
+    "cryoclinic.booking",
     "cryoclinic.api",
     "django_q",
 ]

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.guidance.urls")),
     path("", include("cryoclinic.reports.urls")),
     path("", include("cryoclinic.fhir.urls")),
+    path("", include("cryoclinic.booking.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

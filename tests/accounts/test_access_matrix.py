@@ -95,6 +95,11 @@ MATRIX: dict[str, set[str]] = {
     "/en/staff/tasks/": STAFF,
     "/en/account/outcomes/": {"client"},
     "/en/photos/999999/": STAFF | {"client"},
+    "/en/book/{clinic_id}/facial-cryomassage/": EVERYONE,
+    "/en/book/{clinic_id}/facial-cryomassage/consent/": EVERYONE,
+    "/en/book/{clinic_id}/facial-cryomassage/time/": EVERYONE,
+    "/en/book/done/999999/": EVERYONE - {"anonymous"},
+    "/en/staff/booking-requests/": STAFF,
 }
 
 
@@ -144,6 +149,7 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
     from cryoclinic.directory.models import Salon
 
     target = url.replace("{client}", str(record.pk)).replace("{salon}", str(Salon.objects.first().pk))
+    target = target.replace("{clinic_id}", str(current_clinic().pk))
     if "{appointment}" in url:
         from cryoclinic.treatments.demo import load_demo_session
 
@@ -152,7 +158,7 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
     assert "script-src 'self'" in response.headers.get("Content-Security-Policy", ""), target  # every response
     if who in MATRIX[url]:
         # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.
-        reached_only = url.startswith("/en/photos/") or url.endswith(
+        reached_only = url.startswith(("/en/photos/", "/en/book/done/")) or url.endswith(
             ("/rescreen/", "/correct/", "/switch/")
         ) or url == (
             "/calendar/no-such-token.ics"
@@ -175,7 +181,8 @@ def test_matrix_covers_every_site_route():
     """A new page must be added to the matrix above, and so be tested for every role."""
     with translation.override("en"):
         covered = {
-            resolve(url.replace("{client}", "1").replace("{salon}", "1").replace("{appointment}", "1").split("?")[0])
+            resolve(url.replace("{client}", "1").replace("{salon}", "1").replace("{appointment}", "1")
+                    .replace("{clinic_id}", "1").split("?")[0])
             .route
             for url in MATRIX
             if not url.startswith("/ru/")

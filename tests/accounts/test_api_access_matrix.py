@@ -82,7 +82,17 @@ MATRIX: dict[str, tuple[set[str], Any]] = {
     "POST /api/dosimetry/readings": (RECORDERS, lambda w: {"technique": "cotton_swab", "kind": "surface_c",
                                                            "instrument": "thermal_camera", "value": -900}),
     "GET /api/dosimetry/readings/{reading_id}": (STAFF, None),
+    "GET /api/clinics/{clinic_id}/slots": (EVERYONE, None),
+    "POST /api/booking/{clinic_id}/intake": (SIGNED_IN, lambda w: {"procedure": "facial-cryomassage", "answers": {}}),
+    "POST /api/booking/{clinic_id}/consent-codes": (SIGNED_IN, lambda w: {"procedure": "facial-cryomassage"}),
+    "POST /api/booking/{clinic_id}/consents": (SIGNED_IN, lambda w: {"code_id": 987654, "code": "000000"}),
+    "POST /api/booking/{clinic_id}/plan": (SIGNED_IN, lambda w: _choice()),
+    "POST /api/booking/{clinic_id}/courses": (SIGNED_IN, lambda w: {**_choice(), "sessions": [f"{_monday()}T18:00"]}),
 }
+
+
+def _choice() -> dict[str, Any]:
+    return {"procedure": "facial-cryomassage", "start": _monday(), "time": "18:00"}
 
 
 def _operations() -> set[str]:
@@ -119,7 +129,7 @@ def world(users, demo, link_client) -> dict[str, int]:
     reading = calibrate.record(technique="cotton_swab", kind="frost_s", site="forearm", instrument="eye",
                                value=1.0, coolant_s=None)
     return {"client": record.pk, "appointment": appointment.pk, "practitioner": appointment.practitioner_id,
-            "course": course.pk, "reading": reading.pk}
+            "course": course.pk, "reading": reading.pk, "clinic": current_clinic().pk}
 
 
 def _url(operation: str, world: dict[str, int]) -> str:
@@ -132,6 +142,7 @@ def _url(operation: str, world: dict[str, int]) -> str:
         .replace("{course_id}", str(world["course"]))
         .replace("{technique}", "cotton_swab")
         .replace("{reading_id}", str(world["reading"]))
+        .replace("{clinic_id}", str(world["clinic"]))
     )
 
 

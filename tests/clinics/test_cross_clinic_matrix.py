@@ -95,6 +95,11 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/staff/adverse-events/", RECORDERS, {"event": "{event}", "resolved_on": "2026-11-30"}),
     ],
     "staff/tasks/": [Call("POST", "/en/staff/tasks/", STAFF, {"task": "{task}"})],
+    "book/done/<int:course_id>/": [Call("GET", "/en/book/done/{course}/", STAFF | {"client"})],
+    "staff/booking-requests/": [
+        Call("POST", "/en/staff/booking-requests/", {"admin", "reception"},
+             {"course": "{course}", "decision": "confirm"}),
+    ],
     "staff/nitrogen/": [
         Call("POST", "/en/staff/nitrogen/", STAFF, {"dewar": "{dewar}", "kind": "reading", "level_l": "1"}),
     ],
@@ -113,6 +118,9 @@ NOT_CLINIC_RECORDS = {
     "platform/directory/claims/<int:pk>/": "the platform admin's decision on a claim",
     "platform/directory/rows/<int:pk>/confirm/": "the platform admin's import queue",
     "calendar/<str:token>.ics": "the token is the credential: it opens its own clinic's feed only",
+    "book/<int:clinic_id>/<slug:procedure>/": "online booking at any live clinic: the person's own record there only",
+    "book/<int:clinic_id>/<slug:procedure>/consent/": "online booking at any live clinic: the person's own record",
+    "book/<int:clinic_id>/<slug:procedure>/time/": "online booking at any live clinic: the person's own record",
 }
 
 # API: "METHOD /api/path" -> the calls naming one of B's records (path or body); [] where none can be named.
@@ -183,6 +191,13 @@ API: dict[str, list[Call]] = {
     "GET /api/dosimetry/calibration/{technique}": [],
     "POST /api/dosimetry/readings": [],
     "GET /api/dosimetry/readings/{reading_id}": [Call("GET", "/api/dosimetry/readings/{reading}", STAFF)],
+    # Online booking names a live clinic on purpose (any clinic of the platform), and only the person's own records.
+    "GET /api/clinics/{clinic_id}/slots": [],
+    "POST /api/booking/{clinic_id}/intake": [],
+    "POST /api/booking/{clinic_id}/consent-codes": [],
+    "POST /api/booking/{clinic_id}/consents": [],
+    "POST /api/booking/{clinic_id}/plan": [],
+    "POST /api/booking/{clinic_id}/courses": [],
 }
 
 

@@ -29,6 +29,7 @@ CLINIC_OWNED = {
     "notifications.OutboxMessage", "accounts.AuditEvent", "accounts.ApiToken", "scheduling.CalendarFeed",
     "knowledge.ClinicKnowledgeItem",
     "guidance.CoolantReading",  # the clinic's readings of its own coolant (calibration)
+    "booking.OnlineIntake", "booking.ConsentCode", "booking.SignedConsent",  # online intake mark, e-signature
 }
 # Shared by every clinic (Citus reference tables or the platform's own), each with the reason.
 SHARED = {

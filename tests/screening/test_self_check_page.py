@@ -74,9 +74,19 @@ def test_a_malformed_date_is_refused(client):
     assert response.status_code == 422 and "Enter a valid date." in response.content.decode()
 
 
-def test_a_procedure_without_sourced_contraindications_asks_nothing(client):
-    html = client.get("/en/procedures/scalp-darsonvalization/self-check/").content.decode()
-    assert 'data-testid="no-questions"' in html and "<form" not in html.split("<main", 1)[-1].split("</main>")[0]
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_darsonvalization_asks_about_an_implanted_device_in_the_page_language(client, lang):
+    item = knowledge_base().procedures["scalp-darsonvalization"].contraindication("implanted_electronic_device")
+    html = client.get(f"/{lang}/procedures/scalp-darsonvalization/self-check/").content.decode()
+    assert item.question.get(lang) in html and 'data-testid="no-questions"' not in html
+
+
+def test_a_pacemaker_contraindicates_darsonvalization_citing_its_source(client):
+    response = client.post("/en/procedures/scalp-darsonvalization/self-check/",
+                           {"implanted_electronic_device": "yes"})
+    html = response.content.decode()
+    assert 'data-decision="contraindicated"' in html
+    assert "Iskenderov" in html or "rjpbr.com" in html or "iskenderov-physiotherapy-cied" in html
 
 
 def test_an_unknown_procedure_is_404(client):

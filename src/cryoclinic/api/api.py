@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from cryoclinic.booking import api as booking
 from cryoclinic.clients import api as clients
 from cryoclinic.directory import api as directory
 from cryoclinic.guidance import api as dosimetry
@@ -78,6 +79,7 @@ api.add_router("/clinics", directory.clinics_router)
 api.add_router("", scheduling.router)
 api.add_router("", resources_api.router)
 api.add_router("", treatments.router)
+api.add_router("", booking.router)
 api.add_router("", clients.router)
 api.add_router("/dosimetry", dosimetry.router)
 api.add_router("", "cryoclinic.fhir.api.router")

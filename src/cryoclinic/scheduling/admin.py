@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from cryoclinic.clinics.admin import ClinicAdmin, ClinicOwnedAdmin, ClinicOwnedTabularInline
 
+from . import services
 from .models import (
     Absence,
     Appointment,
@@ -52,9 +55,14 @@ class PractitionerAdmin(ClinicOwnedAdmin):
 
 @admin.register(Course)
 class CourseAdmin(ClinicOwnedAdmin):
+    """Courses change through the booking service (its rules hold here too): status is read-only, new courses are
+    booked in the calendar, and a requested course is confirmed or declined by the actions below."""
+
     list_display = ("client", "procedure", "status", "decision", "created_at")
     list_filter = ("status", "procedure")
+    actions = ("confirm_requests", "decline_requests")
     readonly_fields = (
+        "status",
         "client",
         "procedure",
         "rules",
@@ -64,6 +72,25 @@ class CourseAdmin(ClinicOwnedAdmin):
         "decided_by",
         "decided_at",
     )
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.action(description="Confirm the requested courses")
+    def confirm_requests(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        self._each(request, queryset, lambda course: services.confirm_request(course, by=request.user))  # type: ignore[arg-type]
+
+    @admin.action(description="Decline the requested courses")
+    def decline_requests(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        self._each(request, queryset, lambda course: services.decline_request(
+            course, reason="declined by the clinic", by=request.user))  # type: ignore[arg-type]
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Course], act) -> None:  # type: ignore[no-untyped-def]
+        for course in queryset:
+            try:
+                act(course)
+            except services.CourseClosed as exc:
+                self.message_user(request, str(exc), messages.ERROR)
 
 
 @admin.register(Appointment)

@@ -188,6 +188,8 @@ def book_course(request: HttpRequest, payload: PlanIn) -> Status | HttpResponse:
         return invalid(request, "client", str(exc), status=422)
     except services.SchedulingError as exc:
         return invalid(request, exc.field, str(exc))
+    except services.CourseAlreadyOpen as exc:
+        return invalid(request, exc.field, str(exc), status=409)
     except services.BookingConflict as exc:
         return invalid(request, "start", str(exc), status=409)
     audit.record(request.user, "create", course, request=request, detail="course booked")
@@ -225,7 +227,7 @@ def list_courses(
     request: HttpRequest,
     client: Id | None = None,
     procedure: str | None = None,
-    status: Literal["active", "flagged", "completed", "cancelled"] | None = None,
+    status: Literal["requested", "active", "flagged", "completed", "cancelled"] | None = None,
 ) -> Mapped[Course, CourseOut]:
     require_role(request, *STAFF_ROLES, CLIENT, message="Staff, or a client for their own courses.")
     rows = Course.objects.prefetch_related("appointments")

@@ -147,8 +147,18 @@ class Course(ClinicOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    OPEN_STATUSES = ("requested", "active", "flagged")  # a course that still holds the client's place
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One course of a procedure per client at a time (seed#course-duration): the database keeps it too.
+            models.UniqueConstraint(
+                fields=["clinic", "client", "procedure"],
+                condition=Q(status__in=["requested", "active", "flagged"]),
+                name="course_one_open_per_client",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client} · {self.procedure} · {self.get_status_display()}"

@@ -353,6 +353,17 @@ def plan_within(clinic: ClinicSpec, request: CourseRequest, busy: BusyIndex, *, 
     return PlanResult(failure=failure)
 
 
+def free_starts(clinic: ClinicSpec, request: CourseRequest, busy: BusyIndex, days: Sequence[dt.date]) -> list[Slot]:
+    """Every start on `days` at which one session of the request fits, with the first practitioner and room free
+    then: the same day-by-day work the course search does, read out instead of searched."""
+    search = _Search(clinic, request, busy)
+    return [
+        Slot(start.start, start.end, start.practitioners[0], start.rooms[0])
+        for day in days
+        for start in search.day(day).starts
+    ]
+
+
 class _Occupancy:
     """Busy intervals per resource and UTC day, in plain datetimes: validate_plan's own bookkeeping, kept
     apart from the search's index so that the check does not share the search's mistakes."""

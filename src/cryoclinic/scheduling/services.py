@@ -1,9 +1,12 @@
 """Booking: rows → planner data, the dry run, booking a whole course at once, and changes that re-plan.
 
 Every booking goes through here. A course is booked only if screening allows it
-(`screening.services.may_book`), and all of its sessions are written in one transaction: the
-course is wholly booked or not at all. Overlaps are refused here with a message naming the clash,
-and by the database itself (PostgreSQL exclusion constraints) when two bookings race.
+(`screening.services.may_book`, which holds the repeat interval) and the client has no other open course of
+the procedure (one at a time: refused here, and by the database's partial unique index when two bookings race),
+and all of its sessions are written in one transaction: the course is wholly booked or not at all. Overlaps are
+refused here with a message naming the clash, and by the database itself (PostgreSQL exclusion constraints) when
+two bookings race. A course requested online (screening said caution) holds its times until the clinic confirms
+or declines it (`confirm_request`, `decline_request`).
 
 Cancelling a whole course (`cancel_course`) is one transaction too: the course and every session
 not yet begun are cancelled together, nothing is re-planned, and sessions done, missed or under way
@@ -19,12 +22,12 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +78,51 @@ class NotAllowed(Exception):
     def __init__(self, check: BookingCheck) -> None:
         super().__init__(check.message)
         self.check = check
+
+
+ONE_COURSE_RULE = "one_course_at_a_time"
+ONE_COURSE_SOURCE = "seed#course-duration"  # ten sessions 2–3 days apart, a repeat course no sooner than 6 months
+
+
+class CourseAlreadyOpen(Exception):
+    """The client already has an open course of the procedure (requested, active or flagged): one at a time."""
+
+    field = "procedure"
+
+    def __init__(self, client: Client, procedure: str, course: Course | None) -> None:
+        which = _("course #%(id)s") % {"id": course.pk} if course is not None else _("a course")
+        super().__init__(
+            _(
+                "Refused by the rule %(rule)s: %(client)s already has %(which)s of %(procedure)s open; one course "
+                "of a procedure at a time: ten sessions 2–3 days apart, a repeat course no sooner than six months "
+                "after (source: %(source)s). Finish, cancel or decline it first."
+            )
+            % {"rule": ONE_COURSE_RULE, "client": client, "which": which, "procedure": procedure,
+               "source": ONE_COURSE_SOURCE}
+        )
+        self.course = course
+
+
+def open_course(client: Client, procedure: str) -> Course | None:
+    """The client's open course of the procedure, if any (at most one: the database keeps it so)."""
+    close_finished_courses(client, procedure)
+    return Course.objects.filter(client=client, procedure=procedure, status__in=Course.OPEN_STATUSES).first()
+
+
+def close_finished_courses(client: Client, procedure: str) -> None:
+    """An active course with no session left to come is over: completed, so it holds no place any more."""
+    ahead = Appointment.objects.filter(
+        course=OuterRef("pk"), status__in=[Appointment.Status.BOOKED, Appointment.Status.REQUESTED]
+    )
+    Course.objects.filter(client=client, procedure=procedure, status=Course.Status.ACTIVE).exclude(
+        Exists(ahead)
+    ).update(status=Course.Status.COMPLETED)
+
+
+def check_one_course(client: Client, procedure: str) -> None:
+    existing = open_course(client, procedure)
+    if existing is not None:
+        raise CourseAlreadyOpen(client, procedure, existing)
 
 
 def course_rules(procedure_slug: str) -> CourseRules:
@@ -150,6 +198,17 @@ class PlanInput:
     preferred_practitioner_id: int | None = None
     preferred_time: dt.time | None = None
     technique: str = ""  # a technique code of the procedure, where chosen: the nitrogen forecast uses its rate
+    sessions: int | None = None  # fewer sessions than the course rules give (one session booked online); None: all
+
+
+def rules_for(request: PlanInput) -> CourseRules:
+    """The procedure's course rules, cut to the sessions asked for (never more than the course has)."""
+    rules = course_rules(request.procedure)
+    if request.sessions is None:
+        return rules
+    if not 1 <= request.sessions <= rules.sessions:
+        raise SchedulingError("sessions", f"Book 1 to {rules.sessions} sessions of {request.procedure}.")
+    return replace(rules, sessions=request.sessions)
 
 
 def check_technique(procedure_slug: str, technique: str) -> None:
@@ -168,7 +227,7 @@ def check_technique(procedure_slug: str, technique: str) -> None:
 def plan(clinic: Clinic, request: PlanInput) -> PlanResult:
     """The dry run: what the planner proposes against today's bookings. Nothing is written."""
     check_technique(request.procedure, request.technique)
-    rules = course_rules(request.procedure)
+    rules = rules_for(request)
     return plan_course(
         clinic_spec(clinic),
         CourseRequest(
@@ -221,41 +280,45 @@ def _conflict_message(
     )
 
 
-def book_course(
-    clinic: Clinic, request: PlanInput, *, by: User | None, sessions: Sequence[PlannedSession] | None = None
-) -> Course:
-    """Screen, plan (or take the confirmed plan) and write the course and every session, all or nothing."""
-    check_technique(request.procedure, request.technique)
-    check = may_book(
+def booking_check(request: PlanInput) -> BookingCheck:
+    """Screening with the client's history (the repeat interval included), as every booking path asks it."""
+    return may_book(
         request.client,
         request.procedure,
         request.start,
         last_course_end=last_course_end(request.client, request.procedure),
         adverse_event_codes=adverse_event_codes(request.client, request.procedure),
     )
+
+
+def book_course(
+    clinic: Clinic,
+    request: PlanInput,
+    *,
+    by: User | None,
+    sessions: Sequence[PlannedSession] | None = None,
+    requested: bool = False,
+) -> Course:
+    """Screen, check the client has no open course of the procedure, plan (or take the confirmed plan) and write
+    the course and every session, all or nothing. `requested`: the clinic confirms it before it is booked."""
+    check_technique(request.procedure, request.technique)
+    check = booking_check(request)
     if not check.allowed:
         raise NotAllowed(check)
-    rules = course_rules(request.procedure)
+    check_one_course(request.client, request.procedure)
+    rules = rules_for(request)
     if sessions is None:
         result = plan(clinic, request)
         if not result.ok:
             assert result.failure is not None
             raise SchedulingError("start", result.failure.message)
         sessions = result.sessions
+    status = Course.Status.REQUESTED if requested else Course.Status.ACTIVE
     with transaction.atomic():
-        course = Course.objects.create(
-            clinic=clinic,
-            client=request.client,
-            procedure=request.procedure,
-            rules=asdict(rules),
-            availability=[
-                [w.weekday, w.start.isoformat("minutes"), w.end.isoformat("minutes")] for w in request.availability
-            ],
-            knowledge_version=knowledge.get_procedure(request.procedure).version,
-            created_by=by,
-        )
+        course = _create_course(clinic, request, rules, by=by, status=status)
         _write_sessions(
-            course, sessions, technique=request.technique, price_rub=clinic_price_rub(request.procedure)
+            course, sessions, technique=request.technique, price_rub=clinic_price_rub(request.procedure),
+            status=Appointment.Status.REQUESTED if requested else Appointment.Status.BOOKED,
         )
     return course
 
@@ -291,8 +354,35 @@ def _write_all(clinic: Clinic, appointments: Sequence[Appointment]) -> None:
         raise
 
 
+def _create_course(clinic: Clinic, request: PlanInput, rules: CourseRules, *, by: User | None, status: str) -> Course:
+    try:
+        with transaction.atomic():
+            return Course.objects.create(
+                clinic=clinic,
+                client=request.client,
+                procedure=request.procedure,
+                rules=asdict(rules),
+                availability=[
+                    [w.weekday, w.start.isoformat("minutes"), w.end.isoformat("minutes")]
+                    for w in request.availability
+                ],
+                knowledge_version=knowledge.get_procedure(request.procedure).version,
+                created_by=by,
+                status=status,
+            )
+    except IntegrityError as exc:  # another booking of the same client and procedure won the race
+        if "course_one_open_per_client" in str(exc) or "scheduling_course.client_id" in str(exc):
+            raise CourseAlreadyOpen(request.client, request.procedure, None) from exc
+        raise
+
+
 def _write_sessions(
-    course: Course, sessions: Sequence[PlannedSession], *, technique: str, price_rub: int | None
+    course: Course,
+    sessions: Sequence[PlannedSession],
+    *,
+    technique: str,
+    price_rub: int | None,
+    status: str = Appointment.Status.BOOKED,
 ) -> None:
     """Each session keeps the technique and the clinic's price as booked: revenue counts what was agreed.
 
@@ -312,6 +402,7 @@ def _write_sessions(
             ends_at=session.end,
             technique=technique,
             price_rub=price_rub,
+            status=status,
         )
         for session in sessions
     ]
@@ -486,7 +577,37 @@ def change_appointment(
             )
     if appointment.course is not None and (moving or status in ("cancelled", "no_show")):
         replan_rest(appointment.course, after=appointment)
+    if appointment.course is not None and status in ("done", "no_show"):
+        close_finished_courses(appointment.client, appointment.procedure)
     return appointment
+
+
+@transaction.atomic
+def confirm_request(course: Course, *, by: User | None) -> Course:
+    """The clinic confirms a course the client requested online (screening said caution): its sessions are booked."""
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if locked.status != Course.Status.REQUESTED:
+        raise CourseClosed(f"Course #{locked.pk} is {locked.status}, not requested; nothing was changed.")
+    locked.appointments.filter(status=Appointment.Status.REQUESTED).update(status=Appointment.Status.BOOKED)
+    locked.status, locked.decided_by, locked.decided_at = Course.Status.ACTIVE, by, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def decline_request(course: Course, *, reason: str, by: User | None) -> Course:
+    """The clinic declines a requested course: it and its sessions are cancelled, the times freed, the reason kept."""
+    reason = reason.strip()
+    if not reason:
+        raise SchedulingError("reason", "Say why the request is declined: the client is told.")
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if locked.status != Course.Status.REQUESTED:
+        raise CourseClosed(f"Course #{locked.pk} is {locked.status}, not requested; nothing was changed.")
+    locked.appointments.filter(status=Appointment.Status.REQUESTED).update(status=Appointment.Status.CANCELLED)
+    locked.status, locked.cancel_reason = Course.Status.CANCELLED, reason[:300]
+    locked.cancelled_by, locked.cancelled_at = by, timezone.now()
+    locked.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
+    return locked
 
 
 @transaction.atomic

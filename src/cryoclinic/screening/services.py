@@ -145,7 +145,7 @@ def may_book(
         )
         return BookingCheck(
             False, "postpone", (no_intake,), (), missing_consent, None,
-            _("An intake questionnaire must be recorded before booking this procedure."),
+            _cited(_("An intake questionnaire must be recorded before booking this procedure."), (no_intake,), ()),
         )
     # Answers given under an earlier knowledge version keep only the questions still asked.
     known = {c.code for c in procedure.contraindications}
@@ -157,8 +157,21 @@ def may_book(
     allowed = decision.decision in BOOKABLE and not decision.missing_prerequisites and not missing_consent
     return BookingCheck(
         allowed, decision.decision, decision.reasons, decision.missing_prerequisites, missing_consent,
-        decision.next_eligible_date, "" if allowed else _why_not(decision, missing_consent),
+        decision.next_eligible_date, "" if allowed else _cited(
+            _why_not(decision, missing_consent), decision.reasons,
+            procedure.consent.sources if missing_consent else (),
+        ),
     )
+
+
+def _cited(message: str, reasons: Sequence[Reason], consent_sources: Sequence[str]) -> str:
+    """A refusal names each rule that stands in the way and the source it comes from."""
+    rules = [f"{r.code} ({r.source})" for r in reasons if r.decision != "caution"]
+    if consent_sources:
+        rules.append(f"consent_missing ({', '.join(consent_sources)})")
+    if not rules:
+        return message
+    return _("%(message)s Rules: %(rules)s.") % {"message": message, "rules": "; ".join(rules)}
 
 
 def _why_not(decision: Decision, missing_consent: bool) -> str:
