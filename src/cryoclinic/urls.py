@@ -1,10 +1,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cryoclinic import views
-from cryoclinic.accounts.access import public
 from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
 from cryoclinic.clinics import views as clinic_views
@@ -31,13 +29,8 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.guidance.urls")),
     path("", include("cryoclinic.reports.urls")),
     path("", include("cryoclinic.fhir.urls")),
-    path(
-        "accounts/login/",
-        public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),
-        name="login",
-    ),
-    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/after-login/", views.after_login, name="after-login"),
+    path("accounts/", include("cryoclinic.accounts.urls")),
     path("account/", client_views.my_record, name="my-record"),
     path("account/edit/", client_views.my_record_edit, name="my-record-edit"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
