@@ -89,6 +89,11 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/staff/appointments/{appointment}/outcomes/", RECORDERS, {"action": "score"}),
     ],
     "photos/<int:pk>/": [Call("GET", "/en/photos/{photo}/", STAFF | {"client"})],
+    "account/sessions/<int:pk>/move/": [
+        Call("GET", "/en/account/sessions/{appointment}/move/", {"client"}),
+        Call("POST", "/en/account/sessions/{appointment}/move/", {"client"}, {"starts_at": "2031-02-03T10:00"}),
+    ],
+    "account/sessions/<int:pk>/cancel/": [Call("POST", "/en/account/sessions/{appointment}/cancel/", {"client"})],
     # Records named in a form's body rather than the path:
     "staff/adverse-events/": [
         Call("POST", "/en/staff/adverse-events/", RECORDERS, {"event": "{event}", "resolved_on": "2026-11-30"}),
@@ -112,6 +117,8 @@ NOT_CLINIC_RECORDS = {
     "platform/directory/claims/<int:pk>/": "the platform admin's decision on a claim",
     "platform/directory/rows/<int:pk>/confirm/": "the platform admin's import queue",
     "calendar/<str:token>.ics": "the token is the credential: it opens its own clinic's feed only",
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "a person's email confirmation key (accounts are the platform's)",
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "a password reset key (the platform's)",
 }
 
 # API: "METHOD /api/path" -> the calls naming one of B's records (path or body); [] where none can be named.

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from .access import View, public, signed_in
 
 # The person's own account settings: only when signed in (allauth itself also sends others to log in).
-SIGNED_IN = {"account_email", "account_change_password", "account_set_password", "account_change_phone"}
+SIGNED_IN = {
+    "account_email", "account_change_password", "account_set_password", "account_change_phone",
+    "account_reauthenticate", "account_request_reauthentication_code", "account_confirm_reauthentication_code",
+}
 # Where a code is typed: a code that has run out or was used already ends the attempt (allauth sends the person
 # back to log in); they are told why.
 CODE_ENTRY = {"account_verify_phone", "account_confirm_login_code"}

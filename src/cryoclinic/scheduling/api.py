@@ -19,7 +19,7 @@ from cryoclinic.clients.models import Client, client_of
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.state import current_clinic
 
-from . import services
+from . import self_service, services
 from .models import Appointment, Course
 from .planning import PlannedSession, TimeWindow
 
@@ -334,17 +334,33 @@ def patch_appointment(
     appointment = _visible(request).filter(pk=appointment_id).first()
     if appointment is None:
         return invalid(request, "appointment_id", f"No appointment #{appointment_id} that you may see.", status=404)
-    if payload.starts_at is not None or payload.status not in (None, "cancelled"):
-        refused = refuse_unless(request, *BOOKERS, PRACTITIONER)  # a client may only cancel their own
-        if refused is not None:
-            return refused
+    staff = has_role(request.user, *BOOKERS, PRACTITIONER)
+    if not staff and payload.status not in (None, "cancelled"):
+        return refuse_unless(request, *BOOKERS, PRACTITIONER) or invalid(request, "status", "Not allowed.")
     if payload.starts_at is not None and payload.starts_at < timezone.now():
         return invalid(request, "starts_at", "An appointment cannot be moved into the past.")
     try:
-        services.change_appointment(appointment, status=payload.status, starts_at=payload.starts_at, by=request.user)  # type: ignore[arg-type]
+        if staff:
+            services.change_appointment(
+                appointment, status=payload.status, starts_at=payload.starts_at, by=request.user  # type: ignore[arg-type]
+            )
+        else:
+            _change_own(appointment, payload, request)
     except services.SchedulingError as exc:
         return invalid(request, exc.field, str(exc))
+    except self_service.PastNotice as exc:
+        return invalid(request, exc.field, str(exc), status=409)
     except services.BookingConflict as exc:
         return invalid(request, "starts_at", str(exc), status=409)
     appointment.refresh_from_db()
     return _out(appointment)
+
+
+def _change_own(appointment: Appointment, payload: AppointmentPatch, request: HttpRequest) -> None:
+    """A client's own session: cancel or move within the clinic's notice (self_service), audit-logged."""
+    if payload.starts_at is not None:
+        self_service.move_own(appointment, payload.starts_at, by=request.user)
+        audit.record(request.user, "move", appointment, request=request, detail="by the client, API")
+    if payload.status == "cancelled":
+        self_service.cancel_own(appointment, by=request.user)
+        audit.record(request.user, "cancel", appointment, request=request, detail="by the client, API")
