@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from cryoclinic import views
+from cryoclinic import privacy_views, views
 from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
 from cryoclinic.clinics import views as clinic_views
@@ -33,6 +33,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("cryoclinic.accounts.urls")),
     path("account/", client_views.my_record, name="my-record"),
     path("account/edit/", client_views.my_record_edit, name="my-record-edit"),
+    path("account/data/", privacy_views.my_data, name="my-data"),
+    path("account/data.json", privacy_views.my_data_download, name="my-data-download"),
+    path("account/data/delete/", privacy_views.my_data_delete, name="my-data-delete"),
+    path("staff/deletion-requests/", privacy_views.deletion_requests, name="staff-deletion-requests"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("clinic/switch/", clinic_views.switch_clinic, name="switch-clinic"),
     path("staff/clients/", client_views.client_list, name="staff-client-list"),

@@ -30,7 +30,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
         return redirect("my-record")
     if PLATFORM_ADMIN in roles:
         return redirect("platform-directory")  # the platform admin's work: claims, the directory, clinics
-    return redirect("home")  # a new account, no clinic's client yet
+    return redirect("my-data")  # a new account, no clinic's client yet: what is held, and where to book
 
 
 @roles_required(ADMIN, PRACTITIONER, RECEPTION)

@@ -26,7 +26,7 @@ from PIL import Image
 
 from cryoclinic.accounts import tokens
 from cryoclinic.accounts.models import AuditEvent
-from cryoclinic.clients.models import Client
+from cryoclinic.clients.models import Client, DeletionRequest
 from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.rls import clinic_owned_models
@@ -99,6 +99,7 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/staff/adverse-events/", RECORDERS, {"event": "{event}", "resolved_on": "2026-11-30"}),
     ],
     "staff/tasks/": [Call("POST", "/en/staff/tasks/", STAFF, {"task": "{task}"})],
+    "staff/deletion-requests/": [Call("POST", "/en/staff/deletion-requests/", {"admin"}, {"request": "{deletion}"})],
     "staff/nitrogen/": [
         Call("POST", "/en/staff/nitrogen/", STAFF, {"dewar": "{dewar}", "kind": "reading", "level_l": "1"}),
     ],
@@ -250,10 +251,11 @@ def world(users, demo, link_client) -> World:
         photo = outcomes.store_photo(outcomes.owner_of(appointment), "before", _png(), by=None)
         dewar = Dewar.objects.create(name="B's vessel", capacity_l=10, boil_off_l_per_day=0.1, boil_off_source="x")
         feeds.issue_feed(client=clients[0])
+        deletion = DeletionRequest.objects.create(client=clients[0])
         ids = {
             "client": clients[0].pk, "appointment": appointment.pk, "photo": photo.pk, "event": event.pk,
             "task": FollowUpTask.objects.get().pk, "dewar": dewar.pk, "practitioner": appointment.practitioner_id,
-            "course": Course.objects.get().pk, "record": record.pk,
+            "course": Course.objects.get().pk, "record": record.pk, "deletion": deletion.pk,
         }
     return World(a=a, b=b, b_ids=ids, own_client=own.pk)
 
