@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.cache import cache
 
 from cryoclinic.accounts.models import PhoneNumber
 
@@ -22,8 +23,8 @@ def _link(message: mail.EmailMessage) -> str:
     return found.group(1)
 
 
-def _sign_up(client, **fields):
-    return client.post("/en/accounts/signup/", {"password1": PASSWORD, "password2": PASSWORD, **fields})
+def _sign_up(client, follow=False, **fields):
+    return client.post("/en/accounts/signup/", {"password1": PASSWORD, "password2": PASSWORD, **fields}, follow=follow)
 
 
 def test_signup_page_is_at_accounts_signup_in_both_languages(client):
@@ -159,3 +160,21 @@ def test_password_reset_by_email_sets_a_new_password(client):
 def test_passwords_of_new_accounts_are_hashed_with_argon2(client, sms):
     user = _phone_account(client, sms)
     assert user.password.startswith("argon2")
+
+
+def test_a_phone_taken_by_another_account_is_refused_and_creates_nothing(client, sms):
+    _phone_account(client, sms)
+    response = _sign_up(client, phone="+7 912 345-67-89")
+    assert User.objects.count() == 1 and PhoneNumber.objects.count() == 1
+    assert response.status_code == 429  # the number's owner was just sent a code: no second one, no account
+    assert "Too many attempts" in response.content.decode()
+    cache.clear()  # minutes later: the owner is sent a code, the form tells nothing, still no second account
+    later = _sign_up(client, phone="+7 912 345-67-89")
+    assert later.status_code == 302
+    assert User.objects.count() == 1 and PhoneNumber.objects.count() == 1
+
+
+def test_without_an_sms_gateway_the_person_is_told_the_code_was_not_sent(client):
+    response = _sign_up(client, phone="+79123456789", follow=True)
+    assert "The code could not be sent by SMS" in response.content.decode()
+    assert PhoneNumber.objects.get().verified_at is None

@@ -8,6 +8,8 @@ from functools import wraps
 from typing import Any
 
 from allauth.account import urls as allauth_urls
+from allauth.core.exceptions import RateLimited
+from allauth.core.ratelimit import respond_429
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest
@@ -31,7 +33,10 @@ OWN = {"account_login", "account_logout"}
 def _declared(view: View, name: str) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except RateLimited:  # raised from inside a sign-up or sign-in flow that sends a code too soon again
+            return respond_429(request)
         if name in CODE_ENTRY and _sent_back_to_log_in(request, response):
             messages.error(request, _("That code has expired or was already used. Ask for a new one."))
         return response
