@@ -138,3 +138,9 @@ def test_only_the_clinic_admin_sees_deletion_requests(client, users):
     for role in ("reception", "practitioner", "client"):
         client.force_login(users[role])
         assert client.get("/en/staff/deletion-requests/").status_code == 403
+
+
+def test_a_new_account_lands_on_my_data_after_signing_in(client, person):
+    client.force_login(person)
+    assert client.get("/en/accounts/after-login/")["Location"].endswith("/en/account/data/")
+    assert client.get("/en/account/data/").status_code == 200

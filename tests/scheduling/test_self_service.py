@@ -197,3 +197,19 @@ def test_staff_moves_are_not_bound_by_the_clients_notice(client, users, mine):
         f"/api/appointments/{session.pk}", {"status": "cancelled"}, content_type="application/json"
     )
     assert response.status_code == 200
+
+
+def test_a_session_the_client_moved_is_reminded_at_its_new_time(client, users, mine):
+    from cryoclinic.notifications.models import OutboxMessage
+    from cryoclinic.scheduling.reminders import fill_outbox
+
+    session = _session(mine, 72)
+    local = timezone.localtime(session.starts_at).replace(hour=11, minute=0)
+    Appointment.objects.filter(pk=session.pk).update(starts_at=local, ends_at=local + dt.timedelta(minutes=20))
+    new_start = local + dt.timedelta(days=1)
+    client.force_login(users["client"])
+    client.post(f"/en/account/sessions/{session.pk}/move/", {"starts_at": _local(new_start)})
+    fill_outbox(now=new_start - dt.timedelta(hours=20))
+    reminders = OutboxMessage.objects.filter(kind="session_reminder", client=mine)
+    assert reminders.exists()
+    assert all(f"{new_start:%H:%M}" in m.body for m in reminders)
