@@ -126,6 +126,7 @@ NOT_CLINIC_RECORDS = {
 API: dict[str, list[Call]] = {
     "PATCH /api/appointments/{appointment_id}": [
         Call("PATCH", "/api/appointments/{appointment}", STAFF | {"client"}, {"status": "cancelled"}),
+        Call("PATCH", "/api/appointments/{appointment}", STAFF | {"client"}, {"starts_at": "2031-02-03T10:00:00Z"}),
     ],
     "GET /api/appointments/{appointment_id}/session": [Call("GET", "/api/appointments/{appointment}/session", STAFF)],
     "POST /api/appointments/{appointment_id}/session": [
