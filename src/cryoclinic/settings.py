@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "allauth",
+    "allauth.account",
     "ninja",
     "cryoclinic.clinics",
     "cryoclinic.accounts",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "cryoclinic.accounts.idle.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "cryoclinic.api.middleware.ApiErrorShapeMiddleware",
     "cryoclinic.api.middleware.RefuseNulCharactersMiddleware",
 ]
@@ -154,6 +157,32 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Clients' own accounts (django-allauth): sign up with an email, a mobile phone, or both; each is proved before the
+# account signs in: the email by its confirmation link (accounts/adapter.py makes that mandatory for anyone with an
+# email), the phone by a code sent through SMS_BACKEND. Codes expire, are single-use and allow three tries.
+# Sign-in by password stays on the site's login page (username, or a proved email or phone: accounts/backends.py).
+ACCOUNT_ADAPTER = "cryoclinic.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "cryoclinic.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}  # typed from an SMS on a phone
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "cryoclinic: "
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# allauth warns that no sign-in method is a required sign-up field: by design either an email or a phone is
+# (accounts/forms.py requires one of the two).
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]

@@ -1,10 +1,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cryoclinic import views
-from cryoclinic.accounts.access import public
+from cryoclinic import privacy_views, views
 from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
 from cryoclinic.clinics import views as clinic_views
@@ -32,15 +30,14 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.reports.urls")),
     path("", include("cryoclinic.fhir.urls")),
     path("", include("cryoclinic.booking.urls")),
-    path(
-        "accounts/login/",
-        public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),
-        name="login",
-    ),
-    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/after-login/", views.after_login, name="after-login"),
+    path("accounts/", include("cryoclinic.accounts.urls")),
     path("account/", client_views.my_record, name="my-record"),
     path("account/edit/", client_views.my_record_edit, name="my-record-edit"),
+    path("account/data/", privacy_views.my_data, name="my-data"),
+    path("account/data.json", privacy_views.my_data_download, name="my-data-download"),
+    path("account/data/delete/", privacy_views.my_data_delete, name="my-data-delete"),
+    path("staff/deletion-requests/", privacy_views.deletion_requests, name="staff-deletion-requests"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("clinic/switch/", clinic_views.switch_clinic, name="switch-clinic"),
     path("staff/clients/", client_views.client_list, name="staff-client-list"),

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from cryoclinic.accounts.access import public, roles_required
+from cryoclinic.accounts.access import public, roles_required, signed_in
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PLATFORM_ADMIN, PRACTITIONER, RECEPTION, STAFF_ROLES, roles_of
 from cryoclinic.knowledge import services as knowledge
 
@@ -21,14 +21,16 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@roles_required(*STAFF_ROLES, CLIENT, PLATFORM_ADMIN)
+@signed_in
 def after_login(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     if roles & set(STAFF_ROLES):
         return redirect("staff-dashboard")
     if CLIENT in roles:
         return redirect("my-record")
-    return redirect("platform-directory")  # the platform admin's work: claims, the directory, clinics
+    if PLATFORM_ADMIN in roles:
+        return redirect("platform-directory")  # the platform admin's work: claims, the directory, clinics
+    return redirect("my-data")  # a new account, no clinic's client yet: what is held, and where to book
 
 
 @roles_required(ADMIN, PRACTITIONER, RECEPTION)

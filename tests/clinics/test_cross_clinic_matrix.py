@@ -26,7 +26,7 @@ from PIL import Image
 
 from cryoclinic.accounts import tokens
 from cryoclinic.accounts.models import AuditEvent
-from cryoclinic.clients.models import Client
+from cryoclinic.clients.models import Client, DeletionRequest
 from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.rls import clinic_owned_models
@@ -90,6 +90,11 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/staff/appointments/{appointment}/outcomes/", RECORDERS, {"action": "score"}),
     ],
     "photos/<int:pk>/": [Call("GET", "/en/photos/{photo}/", STAFF | {"client"})],
+    "account/sessions/<int:pk>/move/": [
+        Call("GET", "/en/account/sessions/{appointment}/move/", {"client"}),
+        Call("POST", "/en/account/sessions/{appointment}/move/", {"client"}, {"starts_at": "2031-02-03T10:00"}),
+    ],
+    "account/sessions/<int:pk>/cancel/": [Call("POST", "/en/account/sessions/{appointment}/cancel/", {"client"})],
     # Records named in a form's body rather than the path:
     "staff/adverse-events/": [
         Call("POST", "/en/staff/adverse-events/", RECORDERS, {"event": "{event}", "resolved_on": "2026-11-30"}),
@@ -100,6 +105,7 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/staff/booking-requests/", {"admin", "reception"},
              {"course": "{course}", "decision": "confirm"}),
     ],
+    "staff/deletion-requests/": [Call("POST", "/en/staff/deletion-requests/", {"admin"}, {"request": "{deletion}"})],
     "staff/nitrogen/": [
         Call("POST", "/en/staff/nitrogen/", STAFF, {"dewar": "{dewar}", "kind": "reading", "level_l": "1"}),
     ],
@@ -121,12 +127,15 @@ NOT_CLINIC_RECORDS = {
     "book/<int:clinic_id>/<slug:procedure>/": "online booking at any live clinic: the person's own record there only",
     "book/<int:clinic_id>/<slug:procedure>/consent/": "online booking at any live clinic: the person's own record",
     "book/<int:clinic_id>/<slug:procedure>/time/": "online booking at any live clinic: the person's own record",
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "a person's email confirmation key (accounts are the platform's)",
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "a password reset key (the platform's)",
 }
 
 # API: "METHOD /api/path" -> the calls naming one of B's records (path or body); [] where none can be named.
 API: dict[str, list[Call]] = {
     "PATCH /api/appointments/{appointment_id}": [
         Call("PATCH", "/api/appointments/{appointment}", STAFF | {"client"}, {"status": "cancelled"}),
+        Call("PATCH", "/api/appointments/{appointment}", STAFF | {"client"}, {"starts_at": "2031-02-03T10:00:00Z"}),
     ],
     "GET /api/appointments/{appointment_id}/session": [Call("GET", "/api/appointments/{appointment}/session", STAFF)],
     "POST /api/appointments/{appointment_id}/session": [
@@ -266,10 +275,12 @@ def world(users, demo, link_client) -> World:
         reading = calibrate.record(
             technique="cotton_swab", kind="frost_s", site="forearm", instrument="eye", value=1.0, coolant_s=None
         )
+        deletion = DeletionRequest.objects.create(client=clients[0])
         ids = {
             "client": clients[0].pk, "appointment": appointment.pk, "photo": photo.pk, "event": event.pk,
             "task": FollowUpTask.objects.get().pk, "dewar": dewar.pk, "practitioner": appointment.practitioner_id,
             "course": Course.objects.get().pk, "record": record.pk, "reading": reading.pk,
+            "deletion": deletion.pk,
         }
     return World(a=a, b=b, b_ids=ids, own_client=own.pk)
 

@@ -27,7 +27,7 @@ CLINIC_OWNED = {
     "nitrogen.Dewar", "nitrogen.LevelReading", "nitrogen.ConsumptionRate",
     "directory.ClinicPrice",  # the price list
     "notifications.OutboxMessage", "accounts.AuditEvent", "accounts.ApiToken", "scheduling.CalendarFeed",
-    "knowledge.ClinicKnowledgeItem",
+    "knowledge.ClinicKnowledgeItem", "clients.DeletionRequest",
     "guidance.CoolantReading",  # the clinic's readings of its own coolant (calibration)
     "booking.OnlineIntake", "booking.ConsentCode", "booking.SignedConsent",  # online intake mark, e-signature
 }
@@ -42,6 +42,8 @@ SHARED = {
     "directory.SalonClaim": "a clinic's claim of a directory salon, decided by the platform admin",
     "directory.BookingRequest": "requests to a salon from the public directory (listings have no clinic)",
     "accounts.PhoneNumber": "a person's own phone, the same for every clinic they visit",
+    "account.EmailAddress": "a person's own email (django-allauth), the same for every clinic they visit",
+    "account.EmailConfirmation": "a pending proof of a person's email (django-allauth)",
     "accounts.PlatformAuditEvent": "the platform's own log: what happened outside any clinic",
     "notifications.PlatformMessage": "the platform's own messages (to salons not on the platform)",
 }

@@ -20,15 +20,32 @@ View = Callable[..., HttpResponseBase]
 class AccessRule:
     public: bool
     roles: frozenset[str]
+    signed_in: bool = False
 
     def allows(self, request: HttpRequest) -> bool:
-        return self.public or bool(roles_of(request.user) & self.roles)
+        if self.public or (self.signed_in and request.user.is_authenticated):
+            return True
+        return bool(roles_of(request.user) & self.roles)
 
 
 def public(view: View) -> View:
     """Anyone, signed in or not."""
     view.access_rule = AccessRule(public=True, roles=frozenset())  # type: ignore[attr-defined]
     return view
+
+
+def signed_in(view: View) -> View:
+    """Anyone signed in, whatever their roles: their own account (its contacts, password, data); others log in."""
+    rule = AccessRule(public=False, roles=frozenset(), signed_in=True)
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    guarded.access_rule = rule  # type: ignore[attr-defined]
+    return guarded
 
 
 def roles_required(*roles: str) -> Callable[[View], View]:

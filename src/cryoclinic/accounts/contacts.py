@@ -27,3 +27,40 @@ def verified_email(user: Any) -> str | None:
 
     row = EmailAddress.objects.filter(user_id=user.pk, verified=True).order_by("-primary").first()
     return row.email if row else None
+
+
+def username_for(identifier: str) -> str:
+    """What a person types to sign in: their username, or an email or phone they have proved; the username."""
+    from django.core.exceptions import ValidationError
+
+    from cryoclinic.clients.phones import normalize_phone
+
+    from .models import PhoneNumber
+
+    text = identifier.strip()
+    if "@" in text:
+        from allauth.account.models import EmailAddress
+
+        row = EmailAddress.objects.filter(email__iexact=text, verified=True).select_related("user").first()
+        return row.user.get_username() if row else identifier
+    if text[:1] == "+" or text[:1].isdigit():
+        try:
+            phone = normalize_phone(text)
+        except ValidationError:
+            return identifier
+        found = PhoneNumber.objects.filter(phone=phone, verified_at__isnull=False).select_related("user").first()
+        return found.user.get_username() if found else identifier
+    return identifier
+
+
+def proved_none(user: Any) -> bool:
+    """Signed up online (an email or a phone on file) without proving either: may not sign in yet."""
+    from allauth.account.models import EmailAddress
+
+    from .models import PhoneNumber
+
+    emails = EmailAddress.objects.filter(user_id=user.pk)
+    phones = PhoneNumber.objects.filter(user_id=user.pk)
+    if not emails.exists() and not phones.exists():
+        return False
+    return not emails.filter(verified=True).exists() and not phones.filter(verified_at__isnull=False).exists()

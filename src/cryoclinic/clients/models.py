@@ -139,3 +139,35 @@ def client_of(user: Any) -> Client | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Client.objects.filter(user_id=user.pk).first()
+
+
+class DeletionRequest(ClinicOwned):
+    """A client's request that the clinic erase their personal data (152-FZ), and when staff carried it out.
+    Carrying it out erases the contact data and the account; the medical record stays (clients/erasure.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the clinic")
+        DONE = "done", _("carried out")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="deletion_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    carried_out_at = models.DateTimeField(null=True, blank=True)
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "client"], condition=models.Q(status="pending"), name="deletion_one_pending"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "done"]), name="deletion_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.requested_at:%Y-%m-%d} · {self.status}"

@@ -20,7 +20,7 @@ from cryoclinic.clients.models import Client, client_of
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.state import current_clinic
 
-from . import grid, services
+from . import grid, self_service, services
 from .models import Appointment, Course, Practitioner, Room
 from .planning import PlannedSession, TimeWindow
 
@@ -339,11 +339,10 @@ def patch_appointment(
     appointment = _visible(request).filter(pk=appointment_id).first()
     if appointment is None:
         return invalid(request, "appointment_id", f"No appointment #{appointment_id} that you may see.", status=404)
-    moving = payload.starts_at is not None or payload.practitioner is not None or payload.room is not None
-    if moving or payload.status not in (None, "cancelled"):
-        refused = refuse_unless(request, *BOOKERS, PRACTITIONER)  # a client may only cancel their own
-        if refused is not None:
-            return refused
+    staff = has_role(request.user, *BOOKERS, PRACTITIONER)
+    reassigning = payload.practitioner is not None or payload.room is not None
+    if not staff and (reassigning or payload.status not in (None, "cancelled")):
+        return refuse_unless(request, *BOOKERS, PRACTITIONER) or invalid(request, "status", "Not allowed.")
     if payload.starts_at is not None and payload.starts_at < timezone.now():
         return invalid(request, "starts_at", "An appointment cannot be moved into the past.")
     for field, model in (("practitioner", Practitioner), ("room", Room)):
@@ -351,12 +350,17 @@ def patch_appointment(
         if wanted is not None and not model.objects.filter(pk=wanted).exists():
             return invalid(request, field, f"No {field} #{wanted} in this clinic.", status=404)
     try:
-        services.change_appointment(
-            appointment, status=payload.status, starts_at=payload.starts_at, by=request.user,  # type: ignore[arg-type]
-            practitioner_id=payload.practitioner, room_id=payload.room,
-        )
+        if staff:
+            services.change_appointment(
+                appointment, status=payload.status, starts_at=payload.starts_at, by=request.user,  # type: ignore[arg-type]
+                practitioner_id=payload.practitioner, room_id=payload.room,
+            )
+        else:
+            _change_own(appointment, payload, request)
     except services.SchedulingError as exc:
         return invalid(request, exc.field, str(exc))
+    except self_service.PastNotice as exc:
+        return invalid(request, exc.field, str(exc), status=409)
     except services.BookingConflict as exc:
         return invalid(request, "starts_at", str(exc), status=409)
     appointment.refresh_from_db()
@@ -428,3 +432,13 @@ def calendar_grid(
         opens=shown.opens,
         closes=shown.closes,
     )
+
+
+def _change_own(appointment: Appointment, payload: AppointmentPatch, request: HttpRequest) -> None:
+    """A client's own session: cancel or move within the clinic's notice (self_service), audit-logged."""
+    if payload.starts_at is not None:
+        self_service.move_own(appointment, payload.starts_at, by=request.user)
+        audit.record(request.user, "move", appointment, request=request, detail="by the client, API")
+    if payload.status == "cancelled":
+        self_service.cancel_own(appointment, by=request.user)
+        audit.record(request.user, "cancel", appointment, request=request, detail="by the client, API")

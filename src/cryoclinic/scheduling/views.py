@@ -14,11 +14,13 @@ from cryoclinic.accounts import audit
 from cryoclinic.accounts.access import public, roles_required
 from cryoclinic.accounts.roles import ADMIN, CLIENT, PRACTITIONER, RECEPTION, has_role
 from cryoclinic.clients.models import Client, client_of
+from cryoclinic.clients.phones import format_phone
 from cryoclinic.clinics import state
 from cryoclinic.clinics.services import clinic_or_404
+from cryoclinic.clinics.state import current_clinic
 from cryoclinic.knowledge import services as knowledge
 
-from . import feeds
+from . import feeds, self_service
 from .models import Appointment, Course, Practitioner, Room
 
 
@@ -92,7 +94,13 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     if client is not None:
         audit.record(request.user, "view", client, request=request, detail="own courses")
     names = {p.slug: p.name for p in knowledge.list_procedures()}
-    return render(request, "scheduling/my_courses.html", {"courses": courses, "names": names})
+    changeable = {a.pk for c in courses for a in c.appointments.all() if self_service.may_change_online(a)}
+    clinic = current_clinic()
+    context = {
+        "courses": courses, "names": names, "changeable": changeable, "clinic": clinic,
+        "clinic_phone": format_phone(clinic.phone) if clinic else "",
+    }
+    return render(request, "scheduling/my_courses.html", context)
 
 
 @roles_required(CLIENT, PRACTITIONER)
