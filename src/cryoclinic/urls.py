@@ -9,6 +9,7 @@ from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
 from cryoclinic.clinics import views as clinic_views
 from cryoclinic.knowledge import views as knowledge_views
+from cryoclinic.payments.urls import webhook_urlpatterns
 from cryoclinic.scheduling import views as scheduling_views
 
 admin.site.site_header = "cryoclinic administration"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     path("calendar/<str:token>.ics", scheduling_views.calendar_feed, name="calendar-feed"),
+    *webhook_urlpatterns,
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.guidance.urls")),
     path("", include("cryoclinic.reports.urls")),
     path("", include("cryoclinic.fhir.urls")),
+    path("", include("cryoclinic.payments.urls")),
     path(
         "accounts/login/",
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)),

@@ -93,6 +93,13 @@ MATRIX: dict[str, set[str]] = {
     "/en/staff/tasks/": STAFF,
     "/en/account/outcomes/": {"client"},
     "/en/photos/999999/": STAFF | {"client"},
+    "/en/account/courses/999999/deposit/": {"client"},
+    "/en/account/courses/999999/deposit/return/": {"client"},
+    "/en/staff/deposits/": {"admin"},
+    "/payments/yookassa/clinic-a/": EVERYONE,
+    "/admin/payments/shop/": {"admin"},
+    "/admin/payments/depositpolicy/": {"admin"},
+    "/admin/payments/deposit/": {"admin"},
 }
 
 
@@ -149,7 +156,7 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
     response = client.get(target)
     if who in MATRIX[url]:
         # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.
-        reached_only = url.startswith("/en/photos/") or url.endswith(
+        reached_only = url.startswith(("/en/photos/", "/en/account/courses/999999/", "/payments/")) or url.endswith(
             ("/rescreen/", "/correct/", "/switch/")
         ) or url == (
             "/calendar/no-such-token.ics"

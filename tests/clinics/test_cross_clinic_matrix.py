@@ -89,6 +89,13 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/staff/appointments/{appointment}/outcomes/", RECORDERS, {"action": "score"}),
     ],
     "photos/<int:pk>/": [Call("GET", "/en/photos/{photo}/", STAFF | {"client"})],
+    "account/courses/<int:pk>/deposit/": [
+        Call("GET", "/en/account/courses/{course}/deposit/", {"client"}),
+        Call("POST", "/en/account/courses/{course}/deposit/", {"client"}),
+    ],
+    "account/courses/<int:pk>/deposit/return/": [
+        Call("GET", "/en/account/courses/{course}/deposit/return/", {"client"}),
+    ],
     # Records named in a form's body rather than the path:
     "staff/adverse-events/": [
         Call("POST", "/en/staff/adverse-events/", RECORDERS, {"event": "{event}", "resolved_on": "2026-11-30"}),
@@ -112,6 +119,8 @@ NOT_CLINIC_RECORDS = {
     "platform/directory/claims/<int:pk>/": "the platform admin's decision on a claim",
     "platform/directory/rows/<int:pk>/confirm/": "the platform admin's import queue",
     "calendar/<str:token>.ics": "the token is the credential: it opens its own clinic's feed only",
+    "payments/yookassa/<slug:clinic>/": "YooKassa's webhook: the payment it names is looked up in that clinic only and "
+    "re-fetched with that clinic's shop (tests/payments)",
 }
 
 # API: "METHOD /api/path" -> the calls naming one of B's records (path or body); [] where none can be named.
