@@ -27,6 +27,8 @@ MATRIX: dict[str, set[str]] = {
     "/en/platform/directory/": PLATFORM,
     "/en/platform/directory/claims/1/": PLATFORM,
     "/en/platform/directory/rows/1/confirm/": PLATFORM,
+    "/en/platform/reviews/": PLATFORM,
+    "/en/platform/reviews/1/": PLATFORM,
     "/admin/directory/salonclaim/": PLATFORM,
     "/en/staff/calendar/": STAFF,
     "/en/staff/nitrogen/": STAFF,
@@ -162,7 +164,9 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
             "/calendar/no-such-token.ics"
         ) or (
             url.startswith("/en/directory/") and url.endswith(("/request/", "/review/", "/request/1/"))
-        ) or url.startswith(("/en/platform/directory/claims/", "/en/platform/directory/rows/"))
+        ) or url.startswith(
+            ("/en/platform/directory/claims/", "/en/platform/directory/rows/", "/en/platform/reviews/1/")
+        )
         expected = REACHED if reached_only else {200}
         assert response.status_code in expected, (who, target, response.status_code)
     elif who == "anonymous":

@@ -118,6 +118,7 @@ NOT_CLINIC_RECORDS = {
     "staff/salons/<int:pk>/claim/": "a salon of the platform's directory (a claim is the platform's to decide)",
     "platform/directory/claims/<int:pk>/": "the platform admin's decision on a claim",
     "platform/directory/rows/<int:pk>/confirm/": "the platform admin's import queue",
+    "platform/reviews/<int:pk>/": "the platform admin's moderation of a review (the platform's directory)",
     "calendar/<str:token>.ics": "the token is the credential: it opens its own clinic's feed only",
     "payments/yookassa/<slug:clinic>/": "YooKassa's webhook: the payment it names is looked up in that clinic only and "
     "re-fetched with that clinic's shop (tests/payments)",
