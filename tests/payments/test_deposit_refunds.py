@@ -110,3 +110,28 @@ def test_a_session_long_ago_is_outside_any_notice(world):
     soon = world.course.appointments.order_by("starts_at").first()
     soon.starts_at = timezone.now() + dt.timedelta(hours=2)
     assert scheduling.within_notice(soon) is False
+
+
+def test_a_deposit_paid_after_its_course_was_cancelled_is_refunded(world, fake, django_capture_on_commit_callbacks):
+    deposit = services.start_payment(world.course, by=world.user, return_url="http://testserver/back/")
+    scheduling.cancel_course(world.course, reason="moving away", by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.apply_payment(deposit, fake.pay(deposit.payment_id)["object"])
+    deposit.refresh_from_db()
+    assert deposit.status == "refunded" and len(fake.refunds) == 1
+
+
+def test_the_command_sends_pending_refunds_again_once(world, fake, paid, settings,
+                                                     django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    api_url, settings.YOOKASSA_API_URL = settings.YOOKASSA_API_URL, "http://127.0.0.1:9/v3"
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.cancel_course(world.course, reason="moving away", by=None)
+    settings.YOOKASSA_API_URL = api_url
+    out = StringIO()
+    call_command("send_refunds", current_clinic().slug, stdout=out)
+    call_command("send_refunds", current_clinic().slug, stdout=out)
+    assert f"deposit {paid.pk}: refunded" in out.getvalue() and len(fake.refunds) == 1

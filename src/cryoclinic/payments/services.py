@@ -228,12 +228,8 @@ def apply_payment(deposit: Deposit, payment: dict[str, Any], *, event: str = "",
     "processed", "duplicate" (seen before) or "unchanged"."""
     with transaction.atomic():
         locked = Deposit.objects.select_for_update().get(pk=deposit.pk)
-        if event:
-            try:
-                with transaction.atomic():
-                    Notification.objects.create(event=event, object_id=object_id, deposit=locked)
-            except IntegrityError:
-                return "duplicate"
+        if event and not _first_time(locked, event, object_id):
+            return "duplicate"
         status = payment.get("status")
         if status == "succeeded" and payment.get("paid") is True and locked.status == Deposit.Status.PENDING:
             locked.status, locked.paid_at, locked.last_error = Deposit.Status.SUCCEEDED, timezone.now(), ""
@@ -242,8 +238,20 @@ def apply_payment(deposit: Deposit, payment: dict[str, Any], *, event: str = "",
         else:
             return "unchanged"
         locked.save(update_fields=["status", "paid_at", "last_error"])
+        if locked.status == Deposit.Status.SUCCEEDED and locked.course.status == Course.Status.CANCELLED:
+            refund_course_deposit(locked.course)  # paid after the course was cancelled: nothing left to hold
     deposit.refresh_from_db()
     return "processed"
+
+
+def _first_time(deposit: Deposit, event: str, object_id: str) -> bool:
+    """Record the notification as processed; False when it was (the database's unique row decides)."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(event=event, object_id=object_id, deposit=deposit)
+    except IntegrityError:
+        return False
+    return True
 
 
 def refresh(deposit: Deposit) -> Deposit:
@@ -310,10 +318,7 @@ def _process_refund_notification(shop: Shop, event: str, refund_id: str) -> str:
         raise NotificationRejected("object.id", "The refund YooKassa holds differs from the notification.")
     with transaction.atomic():
         locked = Deposit.objects.select_for_update().get(pk=deposit.pk)
-        try:
-            with transaction.atomic():
-                Notification.objects.create(event=event, object_id=refund_id, deposit=locked)
-        except IntegrityError:
+        if not _first_time(locked, event, refund_id):
             return "duplicate"
         return "processed" if _mark_refunded(locked, refund) else "unchanged"
 
