@@ -7,6 +7,7 @@ import pytest
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.state import current_clinic
 from cryoclinic.payments.models import DepositPolicy, Shop
+from cryoclinic.payments.secrets import unseal
 
 pytestmark = pytest.mark.django_db
 URL = "/en/staff/deposits/"
@@ -23,7 +24,8 @@ def test_the_admin_sets_the_shop_and_the_secret_is_never_shown_back(admin):
     response = admin.post(URL, data)
     assert response.status_code == 302
     shop = Shop.objects.get()
-    assert (shop.shop_id, shop.secret_key, shop.vat_code) == ("504030", "live_TopSecret123", 4)
+    assert (shop.shop_id, unseal(shop.secret_key), shop.vat_code) == ("504030", "live_TopSecret123", 4)
+    assert "TopSecret" not in shop.secret_key  # stored sealed
     page = admin.get(URL).content.decode()
     assert "live_TopSecret123" not in page and "Shop 504030 is set" in page
     assert f"/payments/yookassa/{current_clinic().slug}/" in page
@@ -32,7 +34,7 @@ def test_the_admin_sets_the_shop_and_the_secret_is_never_shown_back(admin):
 def test_an_empty_secret_keeps_the_stored_one(admin):
     admin.post(URL, {"action": "shop", "shop_id": "504030", "secret_key": "live_TopSecret123", "vat_code": "1"})
     admin.post(URL, {"action": "shop", "shop_id": "504031", "secret_key": "", "vat_code": "1"})
-    assert (Shop.objects.get().shop_id, Shop.objects.get().secret_key) == ("504031", "live_TopSecret123")
+    assert (Shop.objects.get().shop_id, unseal(Shop.objects.get().secret_key)) == ("504031", "live_TopSecret123")
 
 
 @pytest.mark.parametrize(("data", "field"), [
@@ -91,3 +93,15 @@ def test_the_database_refuses_a_deposit_both_amount_and_share(db):
 def test_the_settings_page_speaks_russian(admin):
     page = admin.get("/ru/staff/deposits/").content.decode()
     assert "Магазин ЮKassa" in page and "Правила отмены" in page
+
+
+def test_a_key_sealed_under_a_retired_secret_key_asks_to_be_entered_again(settings):
+    from cryoclinic.payments import gateway, services
+
+    shop = services.save_shop(current_clinic(), shop_id="504030", secret_key="live_TopSecret123", vat_code=1)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-the-site-0123456789"
+    assert unseal(shop.secret_key) == "live_TopSecret123"  # the old key is still a fallback
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(gateway.GatewayError, match="enter it again"):
+        gateway.find_payment(shop, "2c5a1a3e-000f-5000-8000-1d0000000000")

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from cryoclinic.clinics.admin import ClinicOwnedAdmin
 
 from .models import Deposit, DepositPolicy, Shop
+from .secrets import seal
 
 
 class ShopAdminForm(forms.ModelForm):
@@ -28,7 +29,7 @@ class ShopAdminForm(forms.ModelForm):
         secret = self.cleaned_data["secret_key"].strip()
         if not secret and not self.instance.pk:
             raise forms.ValidationError("Give the shop's secret key.")
-        return secret or self.instance.secret_key
+        return seal(secret) if secret else self.instance.secret_key
 
 
 @admin.register(Shop)

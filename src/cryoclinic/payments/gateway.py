@@ -19,6 +19,7 @@ from yookassa import Configuration, Payment, Refund
 from yookassa.domain.exceptions import ApiError
 
 from .models import Shop
+from .secrets import SecretUnreadable, unseal
 
 _lock = threading.Lock()
 
@@ -29,9 +30,13 @@ class GatewayError(RuntimeError):
 
 @contextmanager
 def _as_shop(shop: Shop) -> Iterator[None]:
+    try:
+        secret_key = unseal(shop.secret_key)
+    except SecretUnreadable as exc:
+        raise GatewayError(str(exc)) from exc
     with _lock:
         Configuration.configure(
-            shop.shop_id, shop.secret_key, api_url=settings.YOOKASSA_API_URL,
+            shop.shop_id, secret_key, api_url=settings.YOOKASSA_API_URL,
             max_attempts=1,
         )
         try:

@@ -16,11 +16,12 @@ from cryoclinic.directory.models import validate_procedure
 
 
 class Shop(ClinicOwned):
-    """The clinic's YooKassa shop. The secret key is write-only: no page or API shows it back."""
+    """The clinic's YooKassa shop. The secret key is write-only (no page or API shows it back) and stored sealed
+    (`secrets.py`)."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+", editable=False)
     shop_id = models.CharField(_("shop id"), max_length=32)
-    secret_key = models.CharField(_("secret key"), max_length=200)
+    secret_key = models.CharField(_("secret key"), max_length=500, help_text=_("stored encrypted"))
     # 54-FZ tag 1199 as YooKassa codes it: 1 no VAT, 2 0 %, 3 10 %, 4 20 %, 5 10/110, 6 20/120, 7-10 5 %/7 % rates.
     vat_code = models.PositiveSmallIntegerField(
         _("VAT code"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]

@@ -30,7 +30,7 @@ from cryoclinic.directory.models import ClinicPrice
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.scheduling.models import Appointment, Course
 
-from . import gateway
+from . import gateway, secrets
 from .models import Deposit, DepositPolicy, Notification, Shop
 
 PAYMENT_EVENTS = {"payment.succeeded": "succeeded", "payment.canceled": "canceled",
@@ -70,7 +70,7 @@ def save_shop(clinic: Clinic, *, shop_id: str, secret_key: str, vat_code: int) -
     shop = shop or Shop(clinic=clinic)
     shop.shop_id, shop.vat_code = shop_id, vat_code
     if secret_key:
-        shop.secret_key = secret_key
+        shop.secret_key = secrets.seal(secret_key)
     shop.save()
     return shop
 
