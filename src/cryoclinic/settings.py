@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cryoclinic.guidance",
     "cryoclinic.reports",
     "cryoclinic.booking",
+    "cryoclinic.payments",
     "cryoclinic.api",
     "django_q",
 ]
@@ -208,6 +209,11 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 # The clinic's own choice, not the source's (which says only "care for the wound until it heals"):
 # days after neoplasm removal on which staff check the wound.
 WOUND_CARE_FOLLOWUP_DAYS = [int(d) for d in env_list("WOUND_CARE_FOLLOWUP_DAYS", "1,7,14")]
+# YooKassa's API (each clinic's own shop): tests and development point it at `manage.py fake_yookassa`.
+YOOKASSA_API_URL = os.environ.get("YOOKASSA_API_URL", "https://api.yookassa.ru/v3")
+# 1: refuse notifications from outside YooKassa's published IP ranges (off behind a proxy that hides them; the
+# payment is re-fetched from the API in any case).
+YOOKASSA_CHECK_IP = os.environ.get("YOOKASSA_CHECK_IP", "0") == "1"
 # PostgreSQL: the role production connects as (not a superuser: superusers bypass row-level security). After each
 # migrate it is granted the tables; clinics/rls.py creates it (NOLOGIN) where the migrating user may.
 CRYOCLINIC_DB_APP_ROLE = os.environ.get("CRYOCLINIC_DB_APP_ROLE", "cryoclinic_app")

@@ -7,6 +7,7 @@ from cryoclinic.api.api import api
 from cryoclinic.clients import views as client_views
 from cryoclinic.clinics import views as clinic_views
 from cryoclinic.knowledge import views as knowledge_views
+from cryoclinic.payments.urls import webhook_urlpatterns
 from cryoclinic.scheduling import views as scheduling_views
 
 admin.site.site_header = "cryoclinic administration"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     path("calendar/<str:token>.ics", scheduling_views.calendar_feed, name="calendar-feed"),
+    *webhook_urlpatterns,
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("cryoclinic.reports.urls")),
     path("", include("cryoclinic.fhir.urls")),
     path("", include("cryoclinic.booking.urls")),
+    path("", include("cryoclinic.payments.urls")),
     path("accounts/after-login/", views.after_login, name="after-login"),
     path("accounts/", include("cryoclinic.accounts.urls")),
     path("account/", client_views.my_record, name="my-record"),

@@ -27,6 +27,8 @@ MATRIX: dict[str, set[str]] = {
     "/en/platform/directory/": PLATFORM,
     "/en/platform/directory/claims/1/": PLATFORM,
     "/en/platform/directory/rows/1/confirm/": PLATFORM,
+    "/en/platform/reviews/": PLATFORM,
+    "/en/platform/reviews/1/": PLATFORM,
     "/admin/directory/salonclaim/": PLATFORM,
     "/en/staff/calendar/": STAFF,
     "/en/staff/nitrogen/": STAFF,
@@ -106,6 +108,13 @@ MATRIX: dict[str, set[str]] = {
     "/en/book/{clinic_id}/facial-cryomassage/time/": EVERYONE,
     "/en/book/done/999999/": EVERYONE - {"anonymous"},
     "/en/staff/booking-requests/": STAFF,
+    "/en/account/courses/999999/deposit/": {"client"},
+    "/en/account/courses/999999/deposit/return/": {"client"},
+    "/en/staff/deposits/": {"admin"},
+    "/payments/yookassa/clinic-a/": EVERYONE,
+    "/admin/payments/shop/": {"admin"},
+    "/admin/payments/depositpolicy/": {"admin"},
+    "/admin/payments/deposit/": {"admin"},
 }
 
 
@@ -164,13 +173,17 @@ def test_role_reaches_exactly_what_it_should(client, users, demo, url, who, link
     assert "script-src 'self'" in response.headers.get("Content-Security-Policy", ""), target  # every response
     if who in MATRIX[url]:
         # The session's rescreen/correct pages need a session in progress/completed: 404 reaches the view.
-        reached_only = url.startswith(("/en/photos/", "/en/book/done/")) or url.endswith(
+        reached_only = url.startswith(
+            ("/en/photos/", "/en/book/done/", "/en/account/courses/999999/", "/payments/")
+        ) or url.endswith(
             ("/rescreen/", "/correct/", "/switch/")
         ) or url == (
             "/calendar/no-such-token.ics"
         ) or (
             url.startswith("/en/directory/") and url.endswith(("/request/", "/review/", "/request/1/"))
-        ) or url.startswith(("/en/platform/directory/claims/", "/en/platform/directory/rows/"))
+        ) or url.startswith(
+            ("/en/platform/directory/claims/", "/en/platform/directory/rows/", "/en/platform/reviews/1/")
+        )
         expected = REACHED if reached_only else {200}
         if url == "/en/account/data/delete/":
             expected = {405}  # POST only

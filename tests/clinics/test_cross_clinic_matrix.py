@@ -95,6 +95,13 @@ PAGES: dict[str, list[Call]] = {
         Call("POST", "/en/account/sessions/{appointment}/move/", {"client"}, {"starts_at": "2031-02-03T10:00"}),
     ],
     "account/sessions/<int:pk>/cancel/": [Call("POST", "/en/account/sessions/{appointment}/cancel/", {"client"})],
+    "account/courses/<int:pk>/deposit/": [
+        Call("GET", "/en/account/courses/{course}/deposit/", {"client"}),
+        Call("POST", "/en/account/courses/{course}/deposit/", {"client"}),
+    ],
+    "account/courses/<int:pk>/deposit/return/": [
+        Call("GET", "/en/account/courses/{course}/deposit/return/", {"client"}),
+    ],
     # Records named in a form's body rather than the path:
     "staff/adverse-events/": [
         Call("POST", "/en/staff/adverse-events/", RECORDERS, {"event": "{event}", "resolved_on": "2026-11-30"}),
@@ -123,12 +130,15 @@ NOT_CLINIC_RECORDS = {
     "staff/salons/<int:pk>/claim/": "a salon of the platform's directory (a claim is the platform's to decide)",
     "platform/directory/claims/<int:pk>/": "the platform admin's decision on a claim",
     "platform/directory/rows/<int:pk>/confirm/": "the platform admin's import queue",
+    "platform/reviews/<int:pk>/": "the platform admin's moderation of a review (the platform's directory)",
     "calendar/<str:token>.ics": "the token is the credential: it opens its own clinic's feed only",
     "book/<int:clinic_id>/<slug:procedure>/": "online booking at any live clinic: the person's own record there only",
     "book/<int:clinic_id>/<slug:procedure>/consent/": "online booking at any live clinic: the person's own record",
     "book/<int:clinic_id>/<slug:procedure>/time/": "online booking at any live clinic: the person's own record",
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "a person's email confirmation key (accounts are the platform's)",
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "a password reset key (the platform's)",
+    "payments/yookassa/<slug:clinic>/": "YooKassa's webhook: the payment it names is looked up in that clinic only and "
+    "re-fetched with that clinic's shop (tests/payments)",
 }
 
 # API: "METHOD /api/path" -> the calls naming one of B's records (path or body); [] where none can be named.

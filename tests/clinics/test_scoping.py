@@ -26,6 +26,7 @@ CLINIC_OWNED = {
     "treatments.OutcomeScore", "treatments.OutcomePhoto", "treatments.FollowUpTask",
     "nitrogen.Dewar", "nitrogen.LevelReading", "nitrogen.ConsumptionRate",
     "directory.ClinicPrice",  # the price list
+    "payments.Shop", "payments.DepositPolicy", "payments.Deposit", "payments.Notification",  # deposits
     "notifications.OutboxMessage", "accounts.AuditEvent", "accounts.ApiToken", "scheduling.CalendarFeed",
     "knowledge.ClinicKnowledgeItem", "clients.DeletionRequest",
     "guidance.CoolantReading",  # the clinic's readings of its own coolant (calibration)

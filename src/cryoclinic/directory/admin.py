@@ -81,18 +81,25 @@ class PendingRowAdmin(admin.ModelAdmin):
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["salon", "author", "stars", "status", "created_at"]
     list_filter = ["status"]
-    readonly_fields = ["salon", "author", "stars", "text", "created_at"]
+    readonly_fields = ["salon", "rated_clinic", "author", "stars", "text", "created_at", "moderated_by",
+                       "moderated_at"]
     actions = ["approve", "reject"]
 
     @admin.action(description="Approve the selected reviews")
     def approve(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        queryset.update(status=Review.Status.APPROVED)
-        invalidation.changed()  # a queryset update sends no signal
+        self._moderate(request, queryset, "approve")
 
     @admin.action(description="Reject the selected reviews")
     def reject(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        queryset.update(status=Review.Status.REJECTED)
-        invalidation.changed()  # a queryset update sends no signal
+        self._moderate(request, queryset, "reject")
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Review], decision: str) -> None:
+        """Through the one moderation rule (pending only, who and when, the platform's audit log)."""
+        from . import services
+
+        for review in queryset.filter(status=Review.Status.PENDING):
+            services.moderate_review(review, decision, by=request.user, request=request)  # type: ignore[arg-type]
+        invalidation.changed()  # the approved or rejected reviews change the directory's ratings
 
 
 @admin.register(BookingRequest)

@@ -182,16 +182,26 @@ class Review(models.Model):
         REJECTED = "rejected", _("rejected")
 
     salon = models.ForeignKey(Salon, on_delete=models.CASCADE, related_name="reviews")
+    # The clinic that ran the salon when the client rated it: one verified rating per client and clinic.
+    rated_clinic = models.ForeignKey(Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="salon_reviews")
     stars = models.PositiveSmallIntegerField(_("stars"))
     text = models.TextField(_("review"), max_length=2000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["salon", "author"], name="review_one_per_client_per_salon"),
+            models.UniqueConstraint(
+                fields=["rated_clinic", "author"], condition=Q(rated_clinic__isnull=False),
+                name="review_one_per_client_per_clinic",
+            ),
             models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="review_stars_1_to_5"),
         ]
 

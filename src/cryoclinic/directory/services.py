@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cryoclinic import caching
-from cryoclinic.accounts.roles import CLIENT, STAFF_ROLES, has_role
+from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.notifications.services import enqueue
@@ -211,14 +211,34 @@ def rating_label(count: int, average: float | None) -> str:
     ) % {"count": count, "average": f"{average:.1f}".rstrip("0").rstrip(".")}
 
 
+def had_done_session(user: User, clinic: Clinic) -> bool:
+    """Whether `user` is a client of `clinic` with a session there done: what makes a rating verified."""
+    from cryoclinic.scheduling.models import Appointment
+
+    with state.activate(clinic):  # the rated clinic's records, whichever clinic the request acts for
+        return Appointment.objects.filter(client__user_id=user.pk, status=Appointment.Status.DONE).exists()
+
+
+def _works_at(user: User, clinic: Clinic) -> bool:
+    from cryoclinic.clinics.models import Membership
+
+    with state.activate(clinic):
+        return Membership.objects.filter(user_id=user.pk).exists()
+
+
 def may_review(user: User, salon: Salon) -> str | None:
-    """Why `user` may not review `salon`, or None."""
-    if not user.is_authenticated or not has_role(user, CLIENT):
+    """Why `user` may not rate `salon`, or None. A rating is verified: a client with a session done at the clinic
+    that runs the salon, once per clinic, never its own staff."""
+    if not user.is_authenticated:
         return _("Only signed-in clients can rate a salon.")
-    if salon.clinic_id is not None and has_role(user, *STAFF_ROLES):
+    if salon.clinic_id is None or salon.clinic is None:
+        return _("Only a salon run by a clinic on the platform can be rated: a rating needs a session there.")
+    if _works_at(user, salon.clinic):
         return _("You cannot review a salon your own clinic runs.")
-    if Review.objects.filter(salon=salon, author=user).exists():
-        return _("You have already rated this salon.")
+    if not had_done_session(user, salon.clinic):
+        return _("You can rate a clinic once you have had a session there.")
+    if Review.objects.filter(Q(salon=salon) | Q(rated_clinic=salon.clinic), author=user).exists():
+        return _("You have already rated this clinic.")
     return None
 
 
@@ -243,9 +263,28 @@ def add_review(user: User, salon: Salon, stars: int, text: str) -> Review:
         raise DirectoryError("salon", _("Too many reviews in an hour; try again later."))
     try:
         with transaction.atomic():
-            return Review.objects.create(salon=salon, author=user, stars=stars, text=text.strip())
+            return Review.objects.create(
+                salon=salon, rated_clinic=salon.clinic, author=user, stars=stars, text=text.strip()
+            )
     except IntegrityError as exc:
-        raise DirectoryError("salon", _("You have already rated this salon.")) from exc
+        raise DirectoryError("salon", _("You have already rated this clinic.")) from exc
+
+
+def moderate_review(review: Review, decision: str, *, by: User, request: Any = None) -> Review:
+    """The platform admin approves or rejects a review waiting for moderation; only approved ones count."""
+    from cryoclinic.accounts import audit
+
+    statuses = {"approve": Review.Status.APPROVED, "reject": Review.Status.REJECTED}
+    if decision not in statuses:
+        raise DirectoryError("decision", _("The decision must be “approve” or “reject”."))
+    changed = Review.objects.filter(pk=review.pk, status=Review.Status.PENDING).update(
+        status=statuses[decision], moderated_by=by, moderated_at=timezone.now()
+    )
+    if not changed:
+        raise DirectoryError("decision", _("This review is already moderated."))
+    review.refresh_from_db()
+    audit.record(by, f"review_{decision}", review, request=request, detail=f"{review.stars} stars")
+    return review
 
 
 def request_booking(salon: Salon, *, ip: str, language: str, **fields: object) -> BookingRequest:

@@ -15,9 +15,9 @@ from cryoclinic.accounts.roles import ADMIN, PLATFORM_ADMIN
 from cryoclinic.clinics.services import clinic_or_404
 from cryoclinic.knowledge import services as knowledge
 
-from . import claims, importer, pricelist
+from . import claims, importer, pricelist, services
 from .forms import ClinicPriceForm, SalonClaimForm
-from .models import ClinicPrice, PendingRow, Salon, SalonClaim
+from .models import ClinicPrice, PendingRow, Review, Salon, SalonClaim
 from .names import SalonNames
 
 
@@ -149,3 +149,32 @@ def confirm_row(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Confirmed: %(address)s. The salon is listed with its price.") % {"address": salon.address}
     )
     return redirect("platform-directory")
+
+
+def _reviews_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    reviews = Review.objects.select_related("salon__city", "author", "rated_clinic", "moderated_by")
+    context = {
+        "pending": reviews.filter(status=Review.Status.PENDING).order_by("created_at"),
+        "decided": reviews.exclude(status=Review.Status.PENDING).order_by("-moderated_at", "-created_at")[:20],
+        "error": error,
+    }
+    return render(request, "directory/platform_reviews.html", context, status=status)
+
+
+@roles_required(PLATFORM_ADMIN)
+@require_GET
+def platform_reviews(request: HttpRequest) -> HttpResponse:
+    """The platform admin's moderation desk: reviews wait here until approved (then they count) or rejected."""
+    return _reviews_page(request)
+
+
+@roles_required(PLATFORM_ADMIN)
+@require_POST
+def moderate_review(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Review, pk=pk)
+    try:
+        services.moderate_review(found, request.POST.get("decision", ""), by=request.user, request=request)  # type: ignore[arg-type]
+    except services.DirectoryError as exc:
+        return _reviews_page(request, error=str(exc), status=422)
+    messages.success(request, _("The review is moderated."))
+    return redirect("platform-reviews")

@@ -14,4 +14,6 @@ urlpatterns = [
     path("platform/directory/", staff_views.platform_directory, name="platform-directory"),
     path("platform/directory/claims/<int:pk>/", staff_views.decide_claim, name="platform-decide-claim"),
     path("platform/directory/rows/<int:pk>/confirm/", staff_views.confirm_row, name="platform-confirm-row"),
+    path("platform/reviews/", staff_views.platform_reviews, name="platform-reviews"),
+    path("platform/reviews/<int:pk>/", staff_views.moderate_review, name="platform-moderate-review"),
 ]
