@@ -26,6 +26,7 @@ from cryoclinic.clinics import state
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.services import clinic_or_404, clinics_of
 from cryoclinic.knowledge.schema import ProcedureData
+from cryoclinic.payments.services import deposit_due
 from cryoclinic.scheduling import services as scheduling
 from cryoclinic.scheduling.models import Course
 
@@ -189,7 +190,8 @@ def done(request: HttpRequest, course_id: int) -> HttpResponse:
             if course is not None:
                 audit.record(request.user, "view", course, request=request, detail="online booking done")
                 sessions = list(course.appointments.order_by("session_number"))
-                return _page(request, "done.html", {"clinic": clinic, "course": course, "sessions": sessions})
+                return _page(request, "done.html", {"clinic": clinic, "course": course, "sessions": sessions,
+                                                    "due": deposit_due(course)})
     raise Http404("No such booking of yours.")
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from cryoclinic.accounts.roles import PLATFORM_ADMIN, has_role
 from cryoclinic.clinics.admin import ClinicOwnedAdmin
 
-from . import claims, invalidation
+from . import claims
 from .importer import confirm_pending
 from .models import BookingRequest, City, ClinicPrice, PendingRow, PriceEntry, Review, Salon, SalonClaim
 
@@ -99,7 +99,6 @@ class ReviewAdmin(admin.ModelAdmin):
 
         for review in queryset.filter(status=Review.Status.PENDING):
             services.moderate_review(review, decision, by=request.user, request=request)  # type: ignore[arg-type]
-        invalidation.changed()  # the approved or rejected reviews change the directory's ratings
 
 
 @admin.register(BookingRequest)

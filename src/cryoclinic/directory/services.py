@@ -19,7 +19,7 @@ from cryoclinic.clinics.models import Clinic
 from cryoclinic.knowledge import services as knowledge
 from cryoclinic.notifications.services import enqueue
 
-from . import live
+from . import invalidation, live
 from .models import BookingRequest, City, ClinicPrice, PriceEntry, Review, Salon
 
 SortKey = Literal["price", "-price", "rating"]
@@ -282,6 +282,7 @@ def moderate_review(review: Review, decision: str, *, by: User, request: Any = N
     )
     if not changed:
         raise DirectoryError("decision", _("This review is already moderated."))
+    invalidation.changed()  # a queryset update sends no signal; the salon's count and average change
     review.refresh_from_db()
     audit.record(by, f"review_{decision}", review, request=request, detail=f"{review.stars} stars")
     return review
