@@ -31,6 +31,7 @@ MATRIX: dict[str, set[str]] = {
     "/en/platform/reviews/1/": PLATFORM,
     "/admin/directory/salonclaim/": PLATFORM,
     "/en/staff/calendar/": STAFF,
+    "/en/staff/today/": {"admin", "practitioner"},
     "/en/staff/nitrogen/": STAFF,
     "/en/staff/dose/": {"admin", "practitioner"},
     "/en/staff/dose/?question=dwell&zone=neck&technique=cotton_swab&skin=male": {"admin", "practitioner"},

@@ -3,6 +3,7 @@ from django.urls import path
 from . import pages, views
 
 urlpatterns = [
+    path("staff/today/", views.today, name="staff-today"),
     path("staff/appointments/<int:pk>/session/", views.session, name="staff-session"),
     path("staff/appointments/<int:pk>/session/rescreen/", views.rescreen, name="staff-session-rescreen"),
     path("staff/appointments/<int:pk>/session/correct/", views.correct, name="staff-session-correct"),

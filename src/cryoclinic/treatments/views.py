@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,18 +14,46 @@ from django.views.decorators.http import require_http_methods
 from cryoclinic.accounts import audit
 from cryoclinic.accounts.access import refused, roles_required
 from cryoclinic.accounts.roles import ADMIN, PRACTITIONER, RECEPTION, has_role
+from cryoclinic.clinics.services import clinic_or_404
 from cryoclinic.guidance.session import session_dwell
 from cryoclinic.knowledge import services as knowledge
-from cryoclinic.scheduling.models import Appointment
+from cryoclinic.scheduling.models import Appointment, Practitioner
 from cryoclinic.screening import services as screening
 from cryoclinic.screening.forms import IntakeForm
 
 from . import events, services
+from .day import day_cards
 from .forms import AdverseEventForm, CorrectionForm, SessionDetailsForm, today_initial
 from .models import SessionRecord
 from .zones import zone_label
 
 RECORDERS = (ADMIN, PRACTITIONER)
+
+
+@roles_required(*RECORDERS)
+@require_http_methods(["GET"])
+def today(request: HttpRequest) -> HttpResponse:
+    """The practitioner's day, for a tablet in the treatment room: their own sessions (an admin: everyone's, or
+    one practitioner's), each with its screening, consent, prerequisites and dose guidance."""
+    clinic = clinic_or_404()
+    try:
+        day = dt.date.fromisoformat(request.GET["date"]) if request.GET.get("date") else timezone.localdate()
+    except ValueError as exc:
+        raise Http404("Give the date as YYYY-MM-DD.") from exc
+    mine = list(Practitioner.objects.filter(user_id=int(request.user.pk or 0)).values_list("pk", flat=True))
+    chosen = request.GET.get("practitioner", "")
+    if has_role(request.user, ADMIN):
+        ids = [int(chosen)] if chosen.isdigit() else None
+    else:
+        ids = mine
+    cards = day_cards(clinic, day, practitioner_ids=ids)
+    audit.record(request.user, "view", ("treatments.day", day.isoformat()), request=request,
+                 detail=f"practitioner's day, {len(cards)} sessions")
+    return render(request, "treatments/today.html", {
+        "day": day, "cards": cards, "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+        "practitioners": Practitioner.objects.order_by("pk") if has_role(request.user, ADMIN) else [],
+        "chosen": chosen,
+    })
 
 
 def _user(request: HttpRequest) -> Any:
