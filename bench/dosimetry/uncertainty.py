@@ -6,7 +6,8 @@ first (every run solved afresh; Numba's kernels compiled or loaded before timing
 `--repeats`. Baselines: the engine's former uncertainty, the one-at-a-time sensitivity report over the same
 ranges (`--sensitivity`: two runs per datum, no interval, no coefficient posterior), and for the freeze answers
 the direct way, one finite-applicator (2D) run per sample, from one 2D run timed here. Target: every answer
-within 1 s (exit status 1 otherwise).
+within 1 s of CPU time (exit status 1 otherwise); the wall time is printed beside it, and on a quiet machine is
+the same figure, on a shared one it also counts the others' load.
 """
 
 from __future__ import annotations
@@ -27,13 +28,17 @@ ZONE, SKIN = "zygoma", "female"
 LESION = answers.Lesion(1.0, 1.0, 4.0, "benign")
 
 
+CPU = {"last": 0.0}  # the best CPU time of the last `best_of` (steadier than wall time on a shared machine)
+
+
 def best_of(repeats: int, run: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeats):
         answers.clear_caches()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = run()
-        best = min(best, time.perf_counter() - start)
+        best, best_cpu = min(best, time.perf_counter() - start), min(best_cpu, time.process_time() - start_cpu)
+    CPU["last"] = best_cpu
     return best, result
 
 
@@ -44,12 +49,7 @@ def main() -> int:
     posterior = calibration.posterior([calibration.Reading("surface_c", -40.0, 5.0)])
     answers.surface_freeze_s(scenario(ZONE, SKIN))  # Numba compiled or loaded before timing
     central_answer = answers.freeze_hold(ZONE, SKIN, LESION)
-    wide = central_answer.wide_contact
-    central = uncertainty.Central(
-        central_answer.hold_s, central_answer.ice_depth_mm, central_answer.lateral_spread_mm, central_answer.thaw_s,
-        wide["hold_s"], wide["ice_depth_mm"], wide["thaw_s"],
-    )  # fmt: skip
-    freeze_args = (ZONE, SKIN, 2.0, -20.0, 120.0, central, posterior)
+    case = uncertainty.FreezeCase.of(central_answer, 120.0)
     one_2d, _ = best_of(1, lambda: finite_applicator(
         replace(scenario(ZONE, SKIN), coolant_h_w_m2k=500.0), 2e-3, 2e-3, -20.0, 120.0, True
     ))  # fmt: skip
@@ -57,19 +57,20 @@ def main() -> int:
     rows = [
         ("safe dwell", lambda: uncertainty.dwell_interval(ZONE, SKIN, posterior), sensitivity_dwell,
          "one-at-a-time sensitivity"),
-        ("freeze hold + ice depth + lateral spread", lambda: uncertainty.freeze_intervals(*freeze_args),
+        ("freeze hold + ice depth + lateral spread", lambda: uncertainty.freeze_intervals(case, posterior),
          one_2d * uncertainty.FREEZE_SAMPLES, f"{uncertainty.FREEZE_SAMPLES} × one 2D run ({one_2d:.2f} s)"),
-        ("thaw", lambda: uncertainty.thaw_interval(*freeze_args), one_2d * uncertainty.THAW_SAMPLES,
+        ("thaw", lambda: uncertainty.thaw_interval(case, posterior), one_2d * uncertainty.THAW_SAMPLES,
          f"{uncertainty.THAW_SAMPLES} × one 2D run ({one_2d:.2f} s)"),
     ]  # fmt: skip
-    print(f"{'answer':42}{'samples':>8}{'time':>9}{'baseline':>11}{'ratio':>9}  baseline is")
+    print(f"{'answer':42}{'samples':>8}{'time':>9}{'cpu':>8}{'baseline':>11}{'ratio':>9}  baseline is")
     failures = []
     for name, run, baseline, what in rows:
         seconds, result = best_of(repeats, run)
         first = next(iter(result.values())) if isinstance(result, dict) else result
-        print(f"{name:42}{first.samples:>8}{seconds:>8.2f}s{baseline:>10.2f}s{baseline / seconds:>8.1f}x  {what}")
-        if seconds > TARGET_S:
-            failures.append(f"{name}: {seconds:.2f} s, target {TARGET_S:g} s")
+        print(f"{name:42}{first.samples:>8}{seconds:>8.2f}s{CPU['last']:>7.2f}s{baseline:>10.2f}s"
+              f"{baseline / seconds:>8.1f}x  {what}")
+        if CPU["last"] > TARGET_S:  # gated on CPU time: the wall time on a shared machine is the others' load
+            failures.append(f"{name}: {CPU['last']:.2f} s of CPU, target {TARGET_S:g} s")
     central_s, _ = best_of(1, lambda: answers.freeze_hold(ZONE, SKIN, LESION))
     print(f"(not gated) the freeze answer's central figures themselves, three 2D runs: {central_s:.2f} s")
     for failure in failures:

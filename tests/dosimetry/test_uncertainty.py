@@ -72,19 +72,11 @@ def lesion_answer():
     return answers.freeze_hold("zygoma", "female", answers.Lesion(1.0, 1.0, 4.0, "benign"))
 
 
-def central_of(result: answers.Freeze) -> uncertainty.Central:
-    wide = result.wide_contact
-    return uncertainty.Central(
-        result.hold_s, result.ice_depth_mm, result.lateral_spread_mm, result.thaw_s,
-        wide["hold_s"], wide["ice_depth_mm"], wide["thaw_s"],
-    )  # fmt: skip
-
-
 def test_the_freeze_answers_come_with_intervals_around_the_applicators_answer(lesion_answer):
-    central = central_of(lesion_answer)
+    case = uncertainty.FreezeCase.of(lesion_answer, 120.0)
     prior = posterior([])
-    found = uncertainty.freeze_intervals("zygoma", "female", 2.0, -20.0, 120.0, central, prior)
-    thaw = uncertainty.thaw_interval("zygoma", "female", 2.0, -20.0, 120.0, central, prior)
+    found = uncertainty.freeze_intervals(case, prior)
+    thaw = uncertainty.thaw_interval(case, prior)
     for name, interval in {**found, "thaw_s": thaw}.items():
         figure = getattr(lesion_answer, name)
         print(name, figure, interval.low, interval.median, interval.high, f"{interval.seconds:.2f} s")
@@ -94,6 +86,6 @@ def test_the_freeze_answers_come_with_intervals_around_the_applicators_answer(le
     # calibrated where the data's central coefficient lies (Erdmann & Wokes' −60 °C after 5 s), the applicator's
     # central answer falls inside the interval; uncalibrated, the prior reaches far weaker coolants: longer holds
     near_central = posterior([Reading("surface_c", -60.0, 5.0)])
-    calibrated = uncertainty.freeze_intervals("zygoma", "female", 2.0, -20.0, 120.0, central, near_central)
+    calibrated = uncertainty.freeze_intervals(case, near_central)
     assert calibrated["hold_s"].low <= lesion_answer.hold_s <= calibrated["hold_s"].high
     assert calibrated["hold_s"].high < found["hold_s"].high

@@ -158,3 +158,13 @@ def test_the_freeze_api_gives_every_answer_with_its_interval(client, users):
     assert not answer["calibration"]["calibrated"]
     for interval in answer["uncertainty"].values():
         assert interval["low"] <= interval["median"] <= interval["high"]
+
+
+def test_the_dose_pages_interval_and_calibration_read_in_russian(client, users):
+    record(engine_surface(300.0))
+    client.force_login(users["practitioner"])
+    page = client.get("/ru/staff/dose/?question=dwell&zone=eyelid&technique=cotton_swab&skin=female").content.decode()
+    assert "откалибровано по замерам этой клиники" in page and "не откалиброван" in page
+    assert "90 % интервал" in page and "индексы Соболя" in page and "коэффициент хладагента" in page
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert not re.search(r"\b(Calibrated|uncalibrated|interval|Sobol)\b", text)

@@ -26,6 +26,22 @@ def test_the_dwell_for_the_treated_zones_and_technique_is_shown(client, appointm
     assert f"{expected:.2f} s" in section
 
 
+def test_the_dwell_comes_from_the_clinics_calibration_of_the_technique(client, appointment, practitioner_user):
+    from cryoclinic.guidance import calibrate, calibrated
+
+    for value in (-18.0, -20.0):
+        calibrate.record(technique="pressure_device", kind="surface_c", site="forearm", instrument="thermal_camera",
+                         value=value, coolant_s=5.0)  # fmt: skip
+    record = services.open_session(appointment, by=practitioner_user)
+    fill(record, practitioner_user, technique="pressure_device", zones=["eyelid"])
+    client.force_login(practitioner_user)
+    page = client.get(f"/en/staff/appointments/{appointment.pk}/session/").content.decode()
+    section = page[page.index('data-testid="session-dwell"'):]
+    assert "Calibrated on this clinic" in section and "2 readings" in section.replace("&#x27;", "'")
+    cell = calibrated.dwell_cell("eyelid", "pressure_device", "female", calibrate.posterior("pressure_device")[0])
+    assert cell.calibrated and f"{cell.dwell_s:.2f} s <small>({cell.shortest_s:.2f}–{cell.longest_s:.2f})" in section
+
+
 def test_before_zones_are_marked_every_zone_is_listed(client, appointment, practitioner_user):
     services.open_session(appointment, by=practitioner_user)
     client.force_login(practitioner_user)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from .answers import Passes, freeze_once, surface_freeze_s
+from .answers import Freeze, Hold, Passes, freeze_once, surface_freeze_s
 from .calibration import Posterior
 from .data import load
 from .model import Scenario, ranges, scenario
@@ -80,6 +80,12 @@ def design(base: Scenario, spans: dict[str, tuple[float, float]], posterior: Pos
     return scenarios, drawn
 
 
+def designed(zone: str, skin: str, posterior: Posterior, n: int) -> tuple[list[Scenario], dict[str, np.ndarray]]:
+    """The design for a zone and skin profile: its central data, its cited ranges."""
+    data = load()
+    return design(scenario(zone, skin, data), ranges(zone, skin, data), posterior, n)
+
+
 def sobol_first_order(inputs: dict[str, np.ndarray], outputs: np.ndarray) -> dict[str, float]:
     """Var(E[Y | X_i]) / Var(Y) per input, by equal-count bins of X_i, less the bias of independence."""
     n = outputs.size
@@ -131,8 +137,7 @@ def dwell_interval(
     """The safe dwell (s) over the posterior and every cited range (codes checked by the caller)."""
 
     def compute() -> Interval:
-        data = load()
-        scenarios, drawn = design(scenario(zone, skin, data), ranges(zone, skin, data), posterior, n)
+        scenarios, drawn = designed(zone, skin, posterior, n)
         values: list[float | None] = [surface_freeze_s(s, passes) for s in scenarios]
         return summarise("safe_dwell", "s", values, drawn, posterior)
 
@@ -155,66 +160,67 @@ class Central:
     def ratio(self, finite: float | None, wide: float | None) -> float:
         return finite / wide if finite and wide else 1.0
 
+    @classmethod
+    def of(cls, result: Freeze) -> Central:
+        wide = result.wide_contact
+        return cls(
+            result.hold_s, result.ice_depth_mm, result.lateral_spread_mm, result.thaw_s,
+            wide["hold_s"], wide["ice_depth_mm"], wide["thaw_s"],
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FreezeCase:
+    """A lesion's question as the intervals need it: the place, the target, and the central answer."""
+
+    zone: str
+    skin: str
+    target_mm: float
+    isotherm_c: float
+    max_hold_s: float
+    central: Central
+
+    @classmethod
+    def of(cls, result: Freeze, max_hold_s: float) -> FreezeCase:
+        return cls(result.zone, result.skin, result.target_mm, result.isotherm_c, max_hold_s, Central.of(result))
+
+    def runs(self, posterior: Posterior, n: int, thaw: bool) -> tuple[list[Hold], dict[str, np.ndarray]]:
+        """The wide-contact freeze (and thaw) of `n` scenarios of the design, and the inputs drawn."""
+        scenarios, drawn = designed(self.zone, self.skin, posterior, n)
+        return [freeze_once(s, self.target_mm, self.isotherm_c, self.max_hold_s, 1, thaw)[0] for s in scenarios], drawn
+
 
 def _scaled(values: list[float | None], ratio: float) -> list[float | None]:
     return [None if v is None else v * ratio for v in values]
 
 
-def freeze_intervals(
-    zone: str,
-    skin: str,
-    target_mm: float,
-    isotherm_c: float,
-    max_hold_s: float,
-    central: Central,
-    posterior: Posterior,
-    n: int = FREEZE_SAMPLES,
-) -> dict[str, Interval]:
+def freeze_intervals(case: FreezeCase, posterior: Posterior, n: int = FREEZE_SAMPLES) -> dict[str, Interval]:
     """The hold (s), the ice depth (mm) and the lateral spread (mm) over the posterior and every cited range."""
-
-    def holds() -> tuple[list[Any], dict[str, np.ndarray]]:
-        data = load()
-        scenarios, drawn = design(scenario(zone, skin, data), ranges(zone, skin, data), posterior, n)
-        return [freeze_once(s, target_mm, isotherm_c, max_hold_s, 1, False)[0] for s in scenarios], drawn
-
     start = time.perf_counter()
-    runs, drawn = holds()
+    runs, drawn = case.runs(posterior, n, thaw=False)
     elapsed = time.perf_counter() - start
+    central = case.central
     hold_ratio = central.ratio(central.hold_s, central.wide_hold_s)
     depth_ratio = central.ratio(central.ice_depth_mm, central.wide_ice_depth_mm)
     spread_per_depth = central.lateral_spread_mm / central.wide_ice_depth_mm if central.wide_ice_depth_mm else 0.0
+    depths: list[float | None] = [r.ice_depth_mm for r in runs]
     results = {
         "hold_s": summarise("freeze_hold", "s", _scaled([r.hold_s for r in runs], hold_ratio), drawn, posterior),
-        "ice_depth_mm": summarise(
-            "ice_depth", "mm", _scaled([r.ice_depth_mm for r in runs], depth_ratio), drawn, posterior
-        ),
-        "lateral_spread_mm": summarise(
-            "lateral_spread", "mm", _scaled([r.ice_depth_mm for r in runs], spread_per_depth), drawn, posterior
-        ),
+        "ice_depth_mm": summarise("ice_depth", "mm", _scaled(depths, depth_ratio), drawn, posterior),
+        "lateral_spread_mm": summarise("lateral_spread", "mm", _scaled(depths, spread_per_depth), drawn, posterior),
     }
     for interval in results.values():
         interval.seconds, interval.note = elapsed, FINITE_RATIO_NOTE
     return results
 
 
-def thaw_interval(
-    zone: str,
-    skin: str,
-    target_mm: float,
-    isotherm_c: float,
-    max_hold_s: float,
-    central: Central,
-    posterior: Posterior,
-    n: int = THAW_SAMPLES,
-) -> Interval:
+def thaw_interval(case: FreezeCase, posterior: Posterior, n: int = THAW_SAMPLES) -> Interval:
     """The thaw after the hold (s) over the posterior and every cited range."""
 
     def compute() -> Interval:
-        data = load()
-        scenarios, drawn = design(scenario(zone, skin, data), ranges(zone, skin, data), posterior, n)
-        values = [freeze_once(s, target_mm, isotherm_c, max_hold_s, 1, True)[0].thaw_s for s in scenarios]
-        ratio = central.ratio(central.thaw_s, central.wide_thaw_s)
-        return summarise("thaw", "s", _scaled(values, ratio), drawn, posterior)
+        runs, drawn = case.runs(posterior, n, thaw=True)
+        ratio = case.central.ratio(case.central.thaw_s, case.central.wide_thaw_s)
+        return summarise("thaw", "s", _scaled([r.thaw_s for r in runs], ratio), drawn, posterior)
 
     result = _timed(compute)
     result.note = FINITE_RATIO_NOTE

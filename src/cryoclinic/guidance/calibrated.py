@@ -137,14 +137,9 @@ def freeze_answer(zone: str, skin: str, lesion: answers.Lesion, technique: str, 
     coefficient; raises `answers.InputError` like `freeze_hold`."""
     result = answers.freeze_hold(zone, skin, lesion, technique=technique, max_hold_s=max_hold_s, cycles=cycles)
     posterior = calibrate.posterior(technique)[0]
-    wide = result.wide_contact
-    central = uncertainty.Central(
-        result.hold_s, result.ice_depth_mm, result.lateral_spread_mm, result.thaw_s,
-        wide["hold_s"], wide["ice_depth_mm"], wide["thaw_s"],
-    )  # fmt: skip
-    args = (zone, skin, result.target_mm, result.isotherm_c, max_hold_s, central, posterior)
-    intervals = uncertainty.freeze_intervals(*args)
-    intervals["thaw_s"] = uncertainty.thaw_interval(*args)
+    case = uncertainty.FreezeCase.of(result, max_hold_s)
+    intervals = uncertainty.freeze_intervals(case, posterior)
+    intervals["thaw_s"] = uncertainty.thaw_interval(case, posterior)
 
     def hold(s: Scenario) -> float | None:
         return answers.freeze_once(s, result.target_mm, result.isotherm_c, max_hold_s, 1, False)[0].hold_s
