@@ -40,7 +40,8 @@ def test_the_day_on_a_768_px_tablet(browser, live_server, make_user, demo, trans
         expect(cards).to_have_count(2)
         expect(cards.nth(1).get_by_test_id("day-screening")).to_have_attribute("data-decision", "contraindicated")
         assert page.evaluate("document.documentElement.scrollWidth") <= 768
-        small = page.evaluate("""() => [...document.querySelectorAll('main a.button, main button, main summary, main select')]
+        small = page.evaluate("""() => [...document.querySelectorAll(
+                'main a.button, main button, main summary, main select')]
             .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
             .filter(([, h]) => h > 0 && h < 44)""")
         assert small == []

@@ -15,9 +15,10 @@ from cryoclinic.scheduling.models import Appointment, Practitioner, Room
 
 pytestmark = pytest.mark.django_db
 MSK = ZoneInfo("Europe/Moscow")
+MASSAGE = "facial-cryomassage"
 
 
-def _session(client: Client, practitioner: Practitioner, day: dt.date, hour: int, procedure: str = "facial-cryomassage"):
+def _session(client: Client, practitioner: Practitioner, day: dt.date, hour: int, procedure: str = MASSAGE):
     start = dt.datetime.combine(day, dt.time(hour), MSK)
     return Appointment.objects.create(
         client=client, procedure=procedure, practitioner=practitioner, room=Room.objects.order_by("pk").first(),
