@@ -213,15 +213,3 @@ def test_a_session_the_client_moved_is_reminded_at_its_new_time(client, users, m
     reminders = OutboxMessage.objects.filter(kind="session_reminder", client=mine)
     assert reminders.exists()
     assert all(f"{new_start:%H:%M}" in m.body for m in reminders)
-
-
-def test_a_request_not_yet_confirmed_may_be_withdrawn_but_a_done_session_not(client, users, mine):
-    requested, done = _session(mine, 48), _session(mine, 72)
-    Appointment.objects.filter(pk=requested.pk).update(status="requested")
-    Appointment.objects.filter(pk=done.pk).update(status="done")
-    client.force_login(users["client"])
-    client.post(f"/en/account/sessions/{requested.pk}/cancel/")
-    response = client.post(f"/en/account/sessions/{done.pk}/cancel/", follow=True)
-    assert Appointment.objects.get(pk=requested.pk).status == "cancelled"
-    assert Appointment.objects.get(pk=done.pk).status == "done"
-    assert "Only a booked session can be changed" in response.content.decode()

@@ -50,19 +50,15 @@ def may_change_online(appointment: Appointment, *, now: dt.datetime | None = Non
     return appointment.status == Appointment.Status.BOOKED and services.within_notice(appointment, now=now)
 
 
-def _check(appointment: Appointment, field: str, now: dt.datetime | None, *, requested_too: bool = False) -> None:
-    allowed = {Appointment.Status.BOOKED}
-    if requested_too:
-        allowed.add(Appointment.Status.REQUESTED)
-    if appointment.status not in allowed:
+def _check(appointment: Appointment, field: str, now: dt.datetime | None) -> None:
+    if appointment.status != Appointment.Status.BOOKED:
         raise services.SchedulingError(field, _("Only a booked session can be changed."))
     if not services.within_notice(appointment, now=now):
         raise PastNotice(appointment, field)
 
 
 def cancel_own(appointment: Appointment, *, by: Any, now: dt.datetime | None = None) -> Appointment:
-    """A booked session, or a request the clinic has not confirmed yet."""
-    _check(appointment, "status", now, requested_too=True)
+    _check(appointment, "status", now)
     return services.change_appointment(appointment, status=Appointment.Status.CANCELLED, by=by)
 
 
