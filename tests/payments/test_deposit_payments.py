@@ -130,14 +130,3 @@ def test_the_page_speaks_russian(client, world):
     with translation.override("ru"):
         page = client.get(_url(world, "ru")).content.decode()
     assert "Предоплата к оплате: 1500 ₽." in page
-
-
-def test_the_booking_s_note_links_the_deposit_or_says_there_is_none_online(world):
-    from django.template import Context, Template
-
-    note = Template("{% load payments_tags %}{% deposit_note course %}")
-    with translation.override("en"):
-        assert f"/en/account/courses/{world.course.pk}/deposit/" in note.render(Context({"course": world.course}))
-        services.remove_shop(current_clinic())
-        rendered = note.render(Context({"course": world.course}))
-    assert "This clinic takes no online deposit" in rendered and "deposit-pay-link" not in rendered
