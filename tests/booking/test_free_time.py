@@ -12,7 +12,7 @@ from django.utils import timezone
 from cryoclinic.clients.models import Client
 from cryoclinic.clinics.models import Clinic
 from cryoclinic.clinics.state import current_clinic
-from cryoclinic.scheduling.models import Appointment, OpeningHours, Practitioner, Room
+from cryoclinic.scheduling.models import Absence, Appointment, OpeningHours, Practitioner, Room
 
 from .conftest import MASSAGE, monday
 
@@ -41,11 +41,13 @@ def test_a_booking_takes_its_time_out_of_the_answer_at_once(client, clinic_id):
     day = monday()
     first = dt.datetime.fromisoformat(_slots(client, clinic_id, day).json()["slots"][0]["start"])
     record = Client.objects.order_by("id").first()
-    rooms = list(Room.objects.order_by("id"))
     end = first + dt.timedelta(minutes=20)
-    for n, practitioner in enumerate(Practitioner.objects.order_by("id")):
-        Appointment.objects.create(client=record, procedure=MASSAGE, practitioner=practitioner,
-                                   room=rooms[n % len(rooms)], starts_at=first, ends_at=end)
+    practitioners = list(Practitioner.objects.order_by("id"))
+    for practitioner, room in zip(practitioners, Room.objects.order_by("id"), strict=False):
+        Appointment.objects.create(client=record, procedure=MASSAGE, practitioner=practitioner, room=room,
+                                   starts_at=first, ends_at=end)
+    for practitioner in practitioners[Room.objects.count():]:  # more practitioners than rooms: the rest away
+        Absence.objects.create(practitioner=practitioner, starts_at=first, ends_at=end)
     after = [dt.datetime.fromisoformat(s["start"]) for s in _slots(client, clinic_id, day).json()["slots"]]
     assert first not in after
 

@@ -44,9 +44,10 @@ def _book(client: Client, windows: tuple[TimeWindow, ...] = EVENINGS) -> Course:
 def test_a_second_course_through_the_api_is_a_409_naming_the_rule_and_its_source(client, users, demo):
     record = Client.objects.order_by("id").first()
     client.force_login(users["reception"])
-    first = client.post("/api/courses", _payload(record), content_type="application/json")
+    first = client.post("/api/courses", _payload(record), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert first.status_code == 201, first.content
-    second = client.post("/api/courses", _payload(record, "10:00", "13:00"), content_type="application/json")
+    second = client.post("/api/courses", _payload(record, "10:00", "13:00"), content_type="application/json",
+                         HTTP_ACCEPT_LANGUAGE="en")
     assert second.status_code == 409
     error = second.json()["errors"][0]
     assert error["field"] == "procedure"

@@ -96,7 +96,7 @@ class IntakeIn(Schema):
     answers: dict[str, bool] = Field(description="every contraindication code of the procedure -> yes (true) / no")
 
 
-class ReasonOut(Schema):
+class IntakeReasonOut(Schema):
     code: str
     decision: str
     text: str
@@ -106,7 +106,7 @@ class ReasonOut(Schema):
 class IntakeOut(Schema):
     intake: int
     decision: str
-    reasons: list[ReasonOut]
+    reasons: list[IntakeReasonOut]
     bookable: bool
     online: bool = Field(True, description="answered online: the clinic screens again on the day")
     advice: str
@@ -156,7 +156,7 @@ class ProposedOut(Schema):
     end: dt.datetime
 
 
-class PlanOut(Schema):
+class ProposalOut(Schema):
     ok: bool
     sessions: list[ProposedOut]
     failure: str
@@ -199,12 +199,12 @@ def _answer(request: HttpRequest, step: Callable[[], T]) -> T | HttpResponse:
         return invalid(request, "sessions", str(exc), status=409)
 
 
-def _reasons(reasons: tuple[Reason, ...] | list[dict[str, object]], language: str) -> list[ReasonOut]:
+def _reasons(reasons: tuple[Reason, ...] | list[dict[str, object]], language: str) -> list[IntakeReasonOut]:
     out = []
     for r in reasons:
         if isinstance(r, dict):
             text = r["text"][language] if isinstance(r["text"], dict) else str(r["text"])
-            out.append(ReasonOut(code=str(r["code"]), decision=str(r["decision"]), text=str(text),
+            out.append(IntakeReasonOut(code=str(r["code"]), decision=str(r["decision"]), text=str(text),
                                  source=str(r["source"])))
     return out
 
@@ -215,7 +215,7 @@ def _language(request: HttpRequest) -> str:
 
 @router.post(
     "/booking/{clinic_id}/intake",
-    response={201: IntakeOut} | errors(401, 404, 422),
+    response={201: IntakeOut} | errors(401, 403, 404, 422),
     auth=SESSION_OR_TOKEN,
     summary="Answer the screening questionnaire online (an intake the clinic sees, re-screened on the day)",
 )
@@ -247,7 +247,7 @@ def _advice(decision: str) -> str:
 
 @router.post(
     "/booking/{clinic_id}/consent-codes",
-    response={201: CodeOut} | errors(401, 404, 422),
+    response={201: CodeOut} | errors(401, 403, 404, 422),
     auth=SESSION_OR_TOKEN,
     summary="Send a one-time code to your verified phone (or email) to sign the consent",
 )
@@ -273,7 +273,7 @@ def masked(destination: str) -> str:
 
 @router.post(
     "/booking/{clinic_id}/consents",
-    response={201: SignedOut} | errors(401, 404, 422),  # 404: no such code of yours at this clinic
+    response={201: SignedOut} | errors(401, 403, 404, 422),  # 404: no such code of yours at this clinic
     auth=SESSION_OR_TOKEN,
     summary="Sign the consent with the code (simple electronic signature); wrong, expired or used codes: 422",
 )
@@ -305,17 +305,17 @@ def _proposed(result: PlanResult) -> list[ProposedOut]:
 
 @router.post(
     "/booking/{clinic_id}/plan",
-    response={200: PlanOut} | errors(401, 404, 422),
+    response={200: ProposalOut} | errors(401, 403, 404, 422),
     auth=SESSION_OR_TOKEN,
     summary="The planner's proposal: every session of the course (or one) at the time of day chosen",
 )
-def plan(request: HttpRequest, clinic_id: Id, payload: ChoiceIn) -> PlanOut | HttpResponse:
+def plan(request: HttpRequest, clinic_id: Id, payload: ChoiceIn) -> ProposalOut | HttpResponse:
     user: User = request.user  # type: ignore[assignment]
 
-    def step() -> PlanOut:
+    def step() -> ProposalOut:
         clinic = _in_clinic(request, clinic_id)
         result = services.propose(clinic, user, _choice(payload), today=timezone.localdate())
-        return PlanOut(ok=result.ok, sessions=_proposed(result),
+        return ProposalOut(ok=result.ok, sessions=_proposed(result),
                        failure=result.failure.message if result.failure else "", nearest_start=result.nearest_start)
 
     return _answer(request, step)
@@ -323,7 +323,7 @@ def plan(request: HttpRequest, clinic_id: Id, payload: ChoiceIn) -> PlanOut | Ht
 
 @router.post(
     "/booking/{clinic_id}/courses",
-    response={201: BookedOut} | errors(401, 404, 409, 422),
+    response={201: BookedOut} | errors(401, 403, 404, 409, 422),
     auth=SESSION_OR_TOKEN,
     summary="Book the proposed sessions; 409 when they were taken meanwhile (the message gives the next free time)",
 )
