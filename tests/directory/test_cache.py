@@ -93,10 +93,15 @@ def test_an_approved_review_counts_at_once_whichever_way_it_is_approved(tais, us
     assert rating() == (1, 4.0)
     other = Review.objects.create(salon=tais, author=make_user("client", username="second"), stars=2)
     request = RequestFactory().post("/admin/")
+    request.user = make_user("platform_admin", username="moderator")
     admin.site._registry[Review].approve(request, Review.objects.filter(pk=other.pk))  # a queryset update
     assert rating() == (2, 3.0)
-    admin.site._registry[Review].reject(request, Review.objects.filter(pk=other.pk))
-    assert rating() == (1, 4.0)
+    third = Review.objects.create(salon=tais, author=make_user("client", username="third"), stars=1)
+    admin.site._registry[Review].reject(request, Review.objects.filter(pk=third.pk))
+    assert rating() == (2, 3.0)
+    last = Review.objects.create(salon=tais, author=make_user("client", username="last"), stars=5)
+    services.moderate_review(last, "approve", by=request.user)  # the platform's moderation page
+    assert rating() == (3, 11 / 3)
 
 
 def test_a_new_cited_price_changes_the_statistics_at_once(seed):

@@ -40,11 +40,13 @@ def heard():
 
 def _session(client: Client, hours_ahead: float, *, practitioner: Practitioner | None = None) -> Appointment:
     start = (timezone.now() + dt.timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
-    course = Course.objects.create(client=client, procedure=MASSAGE, rules={}, knowledge_version="1")
+    course = Course.objects.filter(client=client, procedure=MASSAGE).first() or Course.objects.create(
+        client=client, procedure=MASSAGE, rules={}, knowledge_version="1"
+    )  # one open course of a procedure per client: a second session joins it
     return Appointment.objects.create(
         client=client, procedure=MASSAGE, practitioner=practitioner or Practitioner.objects.order_by("pk").first(),
         room=Room.objects.order_by("pk").first(), starts_at=start, ends_at=start + dt.timedelta(minutes=20),
-        course=course, session_number=1,
+        course=course, session_number=course.appointments.count() + 1,
     )
 
 
