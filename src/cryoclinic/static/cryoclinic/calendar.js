@@ -94,6 +94,21 @@
     planForm.elements.client.focus();
   }
 
+  // EventCalendar marks its grid up as a table whose rows and cells do not nest as ARIA requires (axe:
+  // aria-required-children / -parent). The grid is presented as a labelled region of focusable events instead;
+  // the agenda below the grid is the same appointments as a proper table.
+  const TABLE_ROLES = new Set(["table", "row", "rowgroup", "columnheader", "rowheader", "cell"]);
+  function plainRoles(root) {
+    root.querySelectorAll("[role]").forEach((el) => { if (TABLE_ROLES.has(el.getAttribute("role"))) el.removeAttribute("role"); });
+    root.querySelectorAll("[aria-colindex], [aria-rowindex]").forEach((el) => {
+      el.removeAttribute("aria-colindex"); el.removeAttribute("aria-rowindex");
+    });
+  }
+  if (gridEl) {
+    gridEl.setAttribute("role", "region");
+    new MutationObserver(() => plainRoles(gridEl)).observe(gridEl, { childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-colindex", "aria-rowindex"] });
+  }
+
   if (gridEl && window.EventCalendar) {
     const week = gridEl.dataset.view === "week";
     grid = EventCalendar.create(gridEl, {
