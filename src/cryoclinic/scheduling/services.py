@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cryoclinic import caching
 from cryoclinic.clients.models import Client
 from cryoclinic.directory.services import clinic_price_rub
 from cryoclinic.knowledge import services as knowledge
@@ -90,6 +91,12 @@ def course_rules(procedure_slug: str) -> CourseRules:
 
 
 def clinic_spec(clinic: Clinic) -> ClinicSpec:
+    """What the planner knows of the clinic; cached until its staff, hours, rooms or closed days change
+    (`invalidation`)."""
+    return caching.cached(caching.SCHEDULING, f"clinic-spec:{clinic.pk}", lambda: _read_clinic_spec(clinic))
+
+
+def _read_clinic_spec(clinic: Clinic) -> ClinicSpec:
     practitioners = []
     for p in Practitioner.objects.filter(clinic=clinic).prefetch_related("working_hours", "absences"):
         practitioners.append(
