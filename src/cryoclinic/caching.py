@@ -65,6 +65,12 @@ def _new_generation(namespace: str) -> None:
     cache.set(_generation_key(namespace), uuid.uuid4().hex, timeout=None)
 
 
+def invalidate_all() -> None:
+    """After a write that sends no signals for what it removes (a restore's flush): every namespace is stale."""
+    for namespace in (DIRECTORY, KNOWLEDGE, SCHEDULING):
+        invalidate(namespace)
+
+
 def invalidate(namespace: str) -> None:
     """Every answer cached in the namespace is stale: now, and again when the current transaction commits."""
     _new_generation(namespace)
