@@ -177,5 +177,6 @@ def test_booking_a_course_reads_and_writes_in_a_bounded_number_of_queries(world,
     assert course.appointments.count() == 10
 
 
-BOOKING_QUERIES = 22  # screening (intake, consent, history), clinic data for the planner, the bookings in reach,
-# the course, one clash check, one insert of every session, and the savepoints around them
+BOOKING_QUERIES = 16  # screening (intake, consent, prerequisites, history), the bookings in reach, the course,
+# the price, one clash check, one insert of every session, two same-clinic checks and the savepoints around them;
+# the clinic's planning data and knowledge items come from the cache
