@@ -52,7 +52,8 @@ from .planning import (
 
 LIVE = ~Q(status=Appointment.Status.CANCELLED)
 # Fault-test hook (tests/ops/test_fault_booking.py): never set in production. With it set to N, booking
-# stops after writing session N, still inside the transaction, logs that, and waits for the test's SIGKILL.
+# stops once session N is written (in the one insert of every session), still inside the transaction, logs that,
+# and waits for the test's SIGKILL.
 FAULT_PAUSE_AFTER_SESSION = "CRYOCLINIC_FAULT_PAUSE_AFTER_SESSION"
 logger = logging.getLogger(__name__)
 
