@@ -1,6 +1,6 @@
 """Public reads cached per generation, in Django's cache (Redis with REDIS_URL, local memory otherwise).
 
-A cached answer lives in a namespace (`DIRECTORY`, `KNOWLEDGE`). Its key carries the namespace's current
+A cached answer lives in a namespace (`DIRECTORY`, `KNOWLEDGE`, `SCHEDULING`). Its key carries the namespace's current
 generation and the knowledge data version, so a write that changes an answer invalidates the whole namespace by
 moving it to a new generation (`invalidate`), and a new knowledge data version never reads an old answer. Nothing
 is deleted: old generations expire on their own (settings.CACHE_TIMEOUT_S). Local memory is each process's own:
@@ -22,7 +22,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 DIRECTORY = "directory"  # salons, prices, ratings, statistics, cities: the public directory's answers
-KNOWLEDGE = "knowledge"  # the public knowledge pages
+KNOWLEDGE = "knowledge"  # the clinics' own knowledge items
+SCHEDULING = "scheduling"  # each clinic's planning data: practitioners, their hours and absences, rooms, closed days
 
 T = TypeVar("T")
 _MISSING = object()
@@ -62,6 +63,12 @@ def cached(namespace: str, key: str, compute: Callable[[], T]) -> T:
 
 def _new_generation(namespace: str) -> None:
     cache.set(_generation_key(namespace), uuid.uuid4().hex, timeout=None)
+
+
+def invalidate_all() -> None:
+    """After a write that sends no signals for what it removes (a restore's flush): every namespace is stale."""
+    for namespace in (DIRECTORY, KNOWLEDGE, SCHEDULING):
+        invalidate(namespace)
 
 
 def invalidate(namespace: str) -> None:

@@ -6,6 +6,7 @@ trip through S3-compatible storage is in test_media_on_s3.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -290,3 +291,17 @@ def test_a_photo_already_missing_from_storage_is_named_in_the_backup_and_on_veri
     call_command("restore", str(path), "--verify")
     captured = capsys.readouterr()
     assert "and 1 files" in captured.out and "already missing" in captured.err and gone in captured.err
+
+
+def test_nothing_cached_before_a_restore_is_served_after_it(photos, tmp_path):
+    from cryoclinic.clinics.state import current_clinic
+    from cryoclinic.scheduling.models import ClosedDay
+    from cryoclinic.scheduling.services import clinic_spec
+
+    path = tmp_path / "clinic.cryobak"
+    call_command("backup", str(path))
+    holiday = dt.date(2031, 1, 2)
+    ClosedDay.objects.create(date=holiday, reason="written after the backup")
+    assert holiday in clinic_spec(current_clinic()).closed_days  # cached now
+    call_command("restore", str(path), "--yes")
+    assert holiday not in clinic_spec(current_clinic()).closed_days

@@ -177,6 +177,7 @@ def test_booking_a_course_reads_and_writes_in_a_bounded_number_of_queries(world,
     assert course.appointments.count() == 10
 
 
-BOOKING_QUERIES = 26  # screening (intake, consent, history), the client's open courses (one at a time), clinic
-# data for the planner, the bookings in reach, the course (in its own savepoint: a lost race is the one-course
-# rule's refusal), one clash check, one insert of every session, and the savepoints around them
+BOOKING_QUERIES = 20  # screening (intake, consent, prerequisites, history), the client's open courses (one at a
+# time), the bookings in reach, the course (in its own savepoint: a lost race is the one-course rule's refusal),
+# the price, one clash check, one insert of every session, two same-clinic checks and the savepoints around them;
+# the clinic's planning data and knowledge items come from the cache

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from cryoclinic import caching
 from cryoclinic.api.errors import ApiError, errors
 from cryoclinic.api.pagination import Mapped, Pagination
 from cryoclinic.clinics.models import Clinic
@@ -117,17 +118,22 @@ def _salon_out(r: services.SalonRow) -> SalonOut:
     )
 
 
+def _salon_items(city: str | None, procedure: str | None, sort: str) -> list[dict[str, object]]:
+    return [_salon_out(r).model_dump() for r in services.search(city=city, procedure=procedure, sort=sort)]
+
+
 @router.get("/salons", response={200: list[SalonOut]} | errors(422), auth=None, summary="Salons, filtered and sorted")
 @paginate(Pagination)
 def salons(
     request: HttpRequest, city: str | None = None, procedure: str | None = None, sort: str = "price"
-) -> Mapped[services.SalonRow, SalonOut]:
+) -> Mapped[dict[str, object], dict[str, object]]:
     _check_procedure(procedure)
-    try:
-        rows = services.search(city=city, procedure=procedure, sort=sort)
+    key = f"api-salons:{city or ''}:{procedure or ''}:{sort}"
+    try:  # cached as plain data: cheaper to read back than the rows' model instances
+        items = caching.cached(caching.DIRECTORY, key, lambda: _salon_items(city, procedure, sort))
     except services.DirectoryError as exc:
         raise ApiError(422, exc.field, str(exc)) from exc
-    return Mapped(rows, _salon_out)
+    return Mapped(items, dict)
 
 
 def _stats_out(s: services.CityStats) -> StatsOut:

@@ -39,6 +39,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 
+from cryoclinic import caching
 from cryoclinic.clinics import state
 
 from .crypto import CryptoError, DecryptingReader, EncryptingWriter, parse_keys
@@ -410,4 +411,5 @@ def _restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
             raise BackupError(
                 f"{path}: restore failed and nothing was changed ({type(exc).__name__}: {exc})."
             ) from exc
+        caching.invalidate_all()  # the flush removed rows without a signal: no cached answer may outlive it
         return archive.summary()

@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cryoclinic import caching
 from cryoclinic.clients.models import Client
 from cryoclinic.directory.services import clinic_price_rub
 from cryoclinic.knowledge import services as knowledge
@@ -55,7 +56,8 @@ from .planning import (
 
 LIVE = ~Q(status=Appointment.Status.CANCELLED)
 # Fault-test hook (tests/ops/test_fault_booking.py): never set in production. With it set to N, booking
-# stops after writing session N, still inside the transaction, logs that, and waits for the test's SIGKILL.
+# stops once session N is written (in the one insert of every session), still inside the transaction, logs that,
+# and waits for the test's SIGKILL.
 FAULT_PAUSE_AFTER_SESSION = "CRYOCLINIC_FAULT_PAUSE_AFTER_SESSION"
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,12 @@ def course_rules(procedure_slug: str) -> CourseRules:
 
 
 def clinic_spec(clinic: Clinic) -> ClinicSpec:
+    """What the planner knows of the clinic; cached until its staff, hours, rooms or closed days change
+    (`invalidation`)."""
+    return caching.cached(caching.SCHEDULING, f"clinic-spec:{clinic.pk}", lambda: _read_clinic_spec(clinic))
+
+
+def _read_clinic_spec(clinic: Clinic) -> ClinicSpec:
     practitioners = []
     for p in Practitioner.objects.filter(clinic=clinic).prefetch_related("working_hours", "absences"):
         practitioners.append(
