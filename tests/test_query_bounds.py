@@ -40,7 +40,7 @@ PUBLIC = {
 }
 STAFF = {
     "/en/staff/clients/": (11, 17),
-    "/en/staff/calendar/": (17, 23),
+    "/en/staff/calendar/": (18, 24),  # with the practitioners offered to the booking form
     "/en/staff/leads/": (10, 16),
     "/api/clients": (9, 13),
     "/api/courses": (10, 14),

@@ -97,6 +97,7 @@ UNSCOPED = {
     "clinics/models.py": (2, "check_same_clinic (one row, or rows in bulk) reads the clinic of a record a new row "
                           "points at"),
     "accounts/tokens.py": (1, "clinic_of: a bearer token names its clinic"),
+    "accounts/idle.py": (1, "holds_staff_role: whether the signed-in person is staff in any clinic (idle sign-out)"),
     "scheduling/feeds.py": (1, "active_feed: a calendar feed's token names its clinic"),
     "notifications/services.py": (1, "deliver_due: delivery is the platform's, for every clinic"),
     "directory/live.py": (1, "offered_by: the public directory reads what each clinic offers (its price list)"),

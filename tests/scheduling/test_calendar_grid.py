@@ -43,7 +43,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 def _patch(client, appointment: Appointment, **body):
     return client.patch(f"/api/appointments/{appointment.pk}", json.dumps(body, default=str),
-                        content_type="application/json")
+                        content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def _week(client, day: dt.date, by: str = "practitioner") -> dict:

@@ -31,6 +31,14 @@ def test_staff_are_signed_out_after_the_idle_limit(client, make_user, settings, 
     assert client.get("/en/staff/").status_code == 302  # signed out: the session is gone, not just refused once
 
 
+def test_the_clock_is_written_at_most_once_a_minute(client, make_user, settings):
+    client.force_login(make_user("reception"))
+    client.get("/en/staff/")
+    first = client.session[LAST_SEEN]
+    client.get("/en/staff/clients/")
+    assert client.session[LAST_SEEN] == first  # no session write on every request
+
+
 def test_activity_within_the_limit_keeps_the_session(client, make_user, settings):
     settings.STAFF_IDLE_MINUTES = 30
     client.force_login(make_user("reception"))
@@ -45,7 +53,7 @@ def test_the_api_answers_401_to_an_expired_staff_session(client, make_user, sett
     client.force_login(make_user("admin"))
     assert client.get("/api/practitioners").status_code == 200
     _idle(client, 45)
-    response = client.get("/api/practitioners")
+    response = client.get("/api/practitioners", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401
     assert "without activity" in response.json()["detail"]
 

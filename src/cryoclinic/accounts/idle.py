@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 
 LAST_SEEN = "cryoclinic_last_seen"
 STAFF = "cryoclinic_is_staff"
+# The last request's time is written at most this often: a session saved on every request would cost each page
+# its writes; the limit is kept to within this many seconds.
+RESOLUTION_S = 60
 
 
 def holds_staff_role(user: object) -> bool:
@@ -48,7 +51,8 @@ class StaffIdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN)
             if last_seen is not None and now - float(last_seen) > idle_limit_s():
                 return self._expired(request)
-            request.session[LAST_SEEN] = now
+            if last_seen is None or now - float(last_seen) >= RESOLUTION_S:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
     @staticmethod

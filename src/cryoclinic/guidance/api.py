@@ -186,7 +186,7 @@ def record_reading(request: HttpRequest, payload: ReadingIn) -> Any:
     return Status(201, _reading_out(reading, flagged))
 
 
-@router.get("/readings/{reading_id}", auth=SESSION_OR_TOKEN, response={200: ReadingOut} | errors(401, 403, 404))
+@router.get("/readings/{reading_id}", auth=SESSION_OR_TOKEN, response={200: ReadingOut} | errors(401, 403, 404, 422))
 def reading(request: HttpRequest, reading_id: int) -> Any:
     """One reading of this clinic (another clinic's is a 404), flagged when no coefficient explains it."""
     refused = refuse_unless(request, *STAFF_ROLES)
