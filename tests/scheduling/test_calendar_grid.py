@@ -100,6 +100,8 @@ def test_bad_ranges_are_422_and_clients_may_not_see_the_grid(client, users, cour
     assert client.get("/api/calendar?start=2026-12-07&end=2027-01-30").status_code == 422
     assert client.get("/api/calendar?start=monday&end=2026-12-08").status_code == 422
     assert client.get("/api/calendar?start=2026-12-07&end=2026-12-08&by=chair").status_code == 422
+    far = client.get("/api/calendar?start=0001-01-01&end=0001-01-07")
+    assert far.status_code == 422 and far.json()["errors"][0]["field"] == "start"
     link_client(course.client, users["client"])
     client.force_login(users["client"])
     assert client.get("/api/calendar?start=2026-12-07&end=2026-12-08").status_code == 403

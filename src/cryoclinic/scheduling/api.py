@@ -417,6 +417,8 @@ def calendar_grid(
     refused = refuse_unless(request, *STAFF_ROLES)
     if refused is not None:
         return refused
+    if not grid.EARLIEST <= start <= grid.LATEST:
+        return invalid(request, "start", f"start must be between {grid.EARLIEST} and {grid.LATEST}.")
     days = (end - start).days
     if not 1 <= days <= grid.MAX_DAYS:
         return invalid(request, "end", f"end must be 1 to {grid.MAX_DAYS} days after start (exclusive).")

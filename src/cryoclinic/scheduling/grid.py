@@ -21,6 +21,7 @@ from .planning import ClinicSpec, TimeWindow
 from .services import clinic_spec
 
 MAX_DAYS = 14
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # a calendar's sane span (and datetime's, with zones)
 
 
 @dataclass(frozen=True)
