@@ -32,7 +32,9 @@ GROWTH = 12
 PUBLIC = {
     "/en/directory/?city=grow-city": (16, 24),  # the search, statistics and live prices computed, the cities
     "/en/procedures/": (2, 2),
-    "/en/procedures/facial-cryomassage/": (2, 2),
+    # the clinics that take online bookings and what they offer (PostgreSQL: and the row-level-security scope set
+    # around the platform-wide read, 2 statements each way)
+    "/en/procedures/facial-cryomassage/": (2, 6),
     "/api/directory/salons?city=grow-city&procedure=facial-cryomassage": (4, 8),
     "/api/directory/cities": (2, 4),
     "/api/directory/stats": (2, 3),

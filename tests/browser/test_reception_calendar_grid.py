@@ -113,24 +113,39 @@ def test_drag_a_session_to_free_time_and_onto_a_taken_slot(grid_page, world):
     assert Appointment.objects.get(pk=taken.pk).starts_at == taken.starts_at
 
 
+def _free_spot(page, column, hour: float) -> tuple[float, float, str]:
+    """A point of `column` on the grid at a free quarter hour from `hour` on (no session, no shading there)."""
+    box = column.bounding_box()
+    hour_px = _hour_height(page)
+    for quarter in range(0, 4 * 3):
+        label = f"{int(hour + quarter / 4):02d}:{15 * (quarter % 4):02d}"
+        top = page.locator(f'.ec-body .ec-sidebar time[datetime$="T{int(hour + quarter / 4):02d}:00:00"]')
+        y = top.bounding_box()["y"] + hour_px * (quarter % 4) / 4 + hour_px / 8
+        x = box["x"] + box["width"] / 2
+        hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y);"
+                            " return !!(e && e.closest('.ec-event, .ec-bg-event')); }", [x, y])
+        if not hit:
+            return x, y, label
+    raise AssertionError("no free quarter hour in the evening")
+
+
 def test_book_a_course_from_a_click_on_free_time(grid_page, world):
+    from django.utils import timezone
+
     from cryoclinic.scheduling.models import Appointment, Practitioner
 
     page = grid_page
-    from django.utils import timezone
-
     today = timezone.localdate()
     monday = today + dt.timedelta(days=7 - today.weekday())
     _sign_in(page, "rita", "right-pass-2026")
     page.goto(f"/en/staff/calendar/?date={monday.isoformat()}&view=day")
     expect(page.locator(".ec-body .ec-sidebar .ec-slot").first).to_be_attached()
-    hour = _hour_height(page)
+    page.wait_for_load_state("networkidle")  # the grid's sessions and shading are drawn
     column = page.locator(".ec-body .ec-grid .ec-day").first  # the first practitioner's column
-    box = column.bounding_box()
-    label_18 = page.locator('.ec-body .ec-sidebar time[datetime$="T18:00:00"]').bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, label_18["y"] + hour / 8)
+    x, y, label = _free_spot(page, column, 18)
+    page.mouse.click(x, y)
     expect(page.get_by_test_id("plan-start")).to_have_value(monday.isoformat())
-    expect(page.get_by_test_id("plan-time")).to_have_value("18:00")
+    expect(page.get_by_test_id("plan-time")).to_have_value(label)
     first_practitioner = Practitioner.objects.order_by("pk").first()
     expect(page.get_by_test_id("plan-practitioner")).to_have_value(str(first_practitioner.pk))
     page.get_by_test_id("plan-client").select_option(str(world["first"].pk))
@@ -140,7 +155,8 @@ def test_book_a_course_from_a_click_on_free_time(grid_page, world):
     expect(page.get_by_test_id("calendar-message")).to_have_text(re.compile("10"))
     booked = Appointment.objects.filter(client=world["first"]).order_by("starts_at")
     assert booked.count() == 10
-    assert booked[0].starts_at.astimezone(MSK) == dt.datetime.combine(monday, dt.time(18), MSK)
+    chosen = dt.datetime.combine(monday, dt.time.fromisoformat(label), MSK)
+    assert booked[0].starts_at.astimezone(MSK) == chosen and booked[0].practitioner_id == first_practitioner.pk
     expect(page.locator(f".appointment-{booked[0].pk}")).to_be_visible()
 
 
