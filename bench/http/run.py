@@ -135,11 +135,13 @@ def prepare(env: dict[str, str], work: Path, clients: int, seed: int, online_cli
     monday = today + dt.timedelta(days=7 - today.weekday())
     open_days = [monday + dt.timedelta(days=n) for n in range(730) if n % 7 != 6]  # the demo closes on Sundays
 
+    unbooked = iter(rng.sample(ids, len(ids)))  # one open course per client: every body books a client afresh
+
     def courses(path: Path, count: int) -> Path:
         # Start days spread over two years: the clinic (2 rooms, 12-hour days) never fills during a run.
         lines = (
-            json.dumps({"client": rng.choice(ids), "procedure": PROCEDURE, "start": rng.choice(open_days).isoformat(),
-                        "availability": ALL_DAY})
+            json.dumps({"client": next(unbooked), "procedure": PROCEDURE,
+                        "start": rng.choice(open_days).isoformat(), "availability": ALL_DAY})
             for _ in range(count)
         )
         path.write_text("\n".join(lines) + "\n")
@@ -166,7 +168,7 @@ def prepare(env: dict[str, str], work: Path, clients: int, seed: int, online_cli
         Scenario("free-time", "GET", f"/api/clinics/{clinic.pk}/slots?procedure={PROCEDURE}"
                  f"&from={monday.isoformat()}&to={(monday + dt.timedelta(days=6)).isoformat()}"),
         Scenario("booking", "POST", "/api/courses", reception,
-                 courses(work / "courses.jsonl", 20000), courses(work / "warmup-courses.jsonl", 2000)),
+                 courses(work / "courses.jsonl", 2000), courses(work / "warmup-courses.jsonl", 300)),
         Scenario("online", "POST", f"/api/booking/{clinic.pk}/courses", (json_type,), *online),
     ]
 
@@ -323,7 +325,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--clients", type=int, default=400, help="screened bench clients to book")
+    parser.add_argument("--clients", type=int, default=2400,
+                        help="screened bench clients to book (each once: one open course per client)")
     parser.add_argument("--online-clients", type=int, default=500, help="signed-up people who book online")
     parser.add_argument("--scenarios", default="", help="comma-separated names to run (default: all)")
     parser.add_argument("--seed", type=int, default=1)
