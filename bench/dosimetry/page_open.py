@@ -27,14 +27,20 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     if command == "prepare":
         from django.core.management import call_command
 
+        from cryoclinic.clinics import state
+        from cryoclinic.clinics.models import Clinic, Membership
+
         call_command("migrate", verbosity=0, interactive=False)
-        user, _ = User.objects.get_or_create(username=USERNAME)
-        user.groups.add(Group.objects.get(name="practitioner"))
+        with state.platform():
+            clinic, _ = Clinic.objects.get_or_create(slug="bench", defaults={"name": "Bench clinic"})
+        with state.activate(clinic):  # roles are memberships of a clinic: a practitioner of this one
+            user, _ = User.objects.get_or_create(username=USERNAME)
+            Membership.objects.get_or_create(user=user, defaults={"role": "practitioner"})
         return 0
     from django.test import Client
 
