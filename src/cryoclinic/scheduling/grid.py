@@ -17,6 +17,7 @@ from cryoclinic.knowledge.schema import Text
 from cryoclinic.knowledge.templatetags.knowledge_tags import tr
 
 from .models import Appointment, Course
+from .planner import windows_on
 from .planning import ClinicSpec, TimeWindow
 from .services import clinic_spec
 
@@ -135,15 +136,11 @@ def _gaps(windows: list[tuple[dt.time, dt.time]], day: dt.date, tz: ZoneInfo) ->
     return [(a, b) for a, b in zip(moments[::2], moments[1::2], strict=True) if a < b]
 
 
-def _windows(windows: tuple[TimeWindow, ...], weekday: int) -> list[tuple[dt.time, dt.time]]:
-    return [(w.start, w.end) for w in windows if w.weekday == weekday]
-
-
 def _closed(spec: ClinicSpec, first: dt.date, days: int) -> list[Shade]:
     tz = spec.time_zone
     shades = []
     for day in _days(first, days):
-        open_hours = [] if day in spec.closed_days else _windows(spec.opening_hours, day.weekday())
+        open_hours = [] if day in spec.closed_days else windows_on(spec.opening_hours, day.weekday())
         shades += [Shade(None, a, b, _("closed")) for a, b in _gaps(open_hours, day, tz)]
     return shades
 
@@ -155,7 +152,7 @@ def _off_duty(spec: ClinicSpec, first: dt.date, days: int) -> list[Shade]:
     shades = []
     for practitioner in spec.practitioners:
         for day in _days(first, days):
-            hours = _windows(practitioner.hours, day.weekday())
+            hours = windows_on(practitioner.hours, day.weekday())
             shades += [Shade(practitioner.id, a, b, _("not working")) for a, b in _gaps(hours, day, tz)]
         shades += [
             Shade(practitioner.id, max(a.start, start).astimezone(tz), min(a.end, end).astimezone(tz), _("absent"))

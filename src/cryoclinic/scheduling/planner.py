@@ -120,7 +120,7 @@ class _Day:
     starts: tuple[_Start, ...]
 
 
-def _windows(windows: Sequence[TimeWindow], weekday: int) -> list[tuple[dt.time, dt.time]]:
+def windows_on(windows: Sequence[TimeWindow], weekday: int) -> list[tuple[dt.time, dt.time]]:
     return [(w.start, w.end) for w in windows if w.weekday == weekday]
 
 
@@ -150,10 +150,10 @@ def weekday_starts(
 ) -> tuple[str, dict[dt.time, tuple[int, ...]]]:
     """The start times a weekday offers the request, each with the practitioners whose hours allow it
     (in the order given); or the constraint that leaves none."""
-    opening = _windows(clinic.opening_hours, weekday)
+    opening = windows_on(clinic.opening_hours, weekday)
     if not opening:
         return "opening_hours", {}
-    client = _intersect(opening, _windows(request.availability, weekday))
+    client = _intersect(opening, windows_on(request.availability, weekday))
     if not client:
         return "client_availability", {}
     duration = dt.timedelta(minutes=request.rules.session_duration_min)
@@ -161,7 +161,7 @@ def weekday_starts(
     grids: dict[tuple[dt.time, dt.time], list[dt.time]] = {}  # practitioners often share their hours
     for practitioner in practitioners:
         times: set[dt.time] = set()
-        for window in _intersect(client, _windows(practitioner.hours, weekday)):
+        for window in _intersect(client, windows_on(practitioner.hours, weekday)):
             if window not in grids:
                 grids[window] = _start_times(window, duration, clinic.slot_step_min)
             times.update(grids[window])
@@ -397,7 +397,7 @@ class _Occupancy:
 
 def inside_windows(windows: Sequence[TimeWindow], local_start: dt.datetime, local_end: dt.datetime) -> bool:
     weekday = local_start.weekday()
-    return any(local_start.time() >= s and local_end.time() <= e for s, e in _windows(windows, weekday))
+    return any(local_start.time() >= s and local_end.time() <= e for s, e in windows_on(windows, weekday))
 
 
 def validate_plan(
